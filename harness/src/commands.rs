@@ -1,0 +1,167 @@
+//! The subcommands of the `harness` binary, as library functions: `main.rs` only parses
+//! arguments and maps [`Exit`] and [`Error`] to exit codes.
+
+use crate::{
+    coverage,
+    deploy::{Build, Deployment},
+    fixture::ExpectSpec,
+    params::{self, Params},
+    replay::{self, Replayed},
+    report::{self, Format},
+    scenario::Expect,
+};
+use pallas_codec::minicbor;
+use std::{
+    fmt::Write as _,
+    path::{Path, PathBuf},
+};
+
+/// How a command ended, when it could run at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Every outcome is the one expected.
+    Success,
+    /// Some outcome differs from its fixture (or coverage is incomplete).
+    Mismatch,
+}
+
+/// Why a command could not run: bad input, usage or I/O (exit code 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    Params(#[from] params::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("no fixture found under {0}")]
+    NoFixtures(String),
+    #[error("{count} fixture(s) could not be replayed:\n{details}")]
+    BadFixtures { count: usize, details: String },
+    #[error(transparent)]
+    Fixture(#[from] crate::fixture::Error),
+    #[error("deployment: {0}")]
+    Deployment(String),
+}
+
+/// `harness replay`: replays every fixture under `paths` and prints the report.
+pub fn replay(paths: &[PathBuf], format: Format, params: Option<&Path>, emit_cbor: Option<&Path>) -> Result<Exit, Error> {
+    let params = match params {
+        Some(path) => Params::load(path)?,
+        None => Params::mainnet()?,
+    };
+    let files = replay::collect(paths)?;
+    if files.is_empty() {
+        return Err(Error::NoFixtures(paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")));
+    }
+    let mut lines = Vec::new();
+    let mut failures = Vec::new();
+    for file in &files {
+        match replay::replay_file(file, &params) {
+            Ok(replayed) => {
+                if let Some(dir) = emit_cbor {
+                    emit(dir, &replayed)?;
+                }
+                lines.push(report::line(&replayed, &params));
+            }
+            Err(err) => failures.push(err.to_string()),
+        }
+    }
+    print!("{}", report::render(&lines, &params, format));
+    if !failures.is_empty() {
+        return Err(Error::BadFixtures { count: failures.len(), details: failures.join("\n") });
+    }
+    Ok(if lines.iter().all(|l| l.matches) { Exit::Success } else { Exit::Mismatch })
+}
+
+/// `harness scripts`: every deployed script of record.
+pub fn scripts(format: Format) -> Result<Exit, Error> {
+    let deployment = Deployment::of(Build::Record).map_err(Error::Deployment)?;
+    let rows: Vec<serde_json::Value> = deployment
+        .scripts
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "name": s.name,
+                "validator": s.validator,
+                "hash": hex::encode(s.hash),
+                "size": s.size(),
+                "parameters": s.params.iter().map(|(n, h)| format!("{n}={}", hex::encode(h))).collect::<Vec<_>>(),
+                "plutus": s.plutus_version,
+            })
+        })
+        .collect();
+    let mut out = String::new();
+    match format {
+        Format::Json => out = serde_json::to_string_pretty(&rows).unwrap_or_default(),
+        Format::Markdown => {
+            let _ = writeln!(out, "| script | hash | size (bytes) | parameters | plutus |\n|---|---|---:|---|---|");
+            for s in &deployment.scripts {
+                let params: Vec<String> = s.params.iter().map(|(n, _)| format!("{n} hash")).collect();
+                let _ = writeln!(out, "| `{}` | `{}` | {} | {} | {} |", s.name, hex::encode(s.hash), s.size(), params.join(", "), s.plutus_version);
+            }
+        }
+        Format::Terminal => {
+            let _ = writeln!(out, "{:<12} {:<56} {:>7}  {:<3}  parameters", "script", "hash", "bytes", "plutus");
+            for s in &deployment.scripts {
+                let params: Vec<String> = s.params.iter().map(|(n, h)| format!("{n}={}", hex::encode(h))).collect();
+                let params = if params.is_empty() { "none".to_string() } else { params.join(" ") };
+                let _ = writeln!(out, "{:<12} {} {:>7}  {:<6} {}", s.name, hex::encode(s.hash), s.size(), s.plutus_version, params);
+            }
+        }
+    }
+    println!("{}", out.trim_end());
+    Ok(Exit::Success)
+}
+
+/// `harness coverage`: which fixtures cover each rule of the catalogue.
+pub fn coverage(paths: &[PathBuf], format: Format) -> Result<Exit, Error> {
+    let default = [PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let files = replay::collect(paths)?;
+    let mut fixtures = Vec::with_capacity(files.len());
+    for file in files {
+        let fixture = crate::fixture::load(&file)?;
+        let expect = match fixture.expect {
+            ExpectSpec::Ok => Expect::Ok,
+            ExpectSpec::Fail(rule) => Expect::Fail(rule),
+        };
+        fixtures.push((file, fixture.rules, expect));
+    }
+    let table = coverage::compute(&fixtures);
+    print!("{}", coverage::render(&table, format));
+    Ok(if table.iter().all(|r| r.complete()) { Exit::Success } else { Exit::Mismatch })
+}
+
+/// Writes a replayed scenario's signed transaction (a cardano-cli text envelope) and the UTxOs it
+/// reads (CBOR of each input and output) for cross-checking with other tools.
+fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
+    std::fs::create_dir_all(dir)?;
+    let stem: String = replayed
+        .scenario
+        .path
+        .with_extension("")
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .filter(|c| *c != "." && *c != ".." && *c != "fixtures")
+        .collect::<Vec<_>>()
+        .join("__");
+    let built = &replayed.record.built;
+    let envelope = serde_json::json!({
+        "type": "Tx ConwayEra",
+        "description": replayed.scenario.description,
+        "cborHex": hex::encode(&built.bytes),
+    });
+    std::fs::write(dir.join(format!("{stem}.tx.json")), serde_json::to_string_pretty(&envelope).unwrap_or_default())?;
+    let utxos: Vec<serde_json::Value> = built
+        .utxos
+        .iter()
+        .map(|u| {
+            serde_json::json!({
+                "input": format!("{}#{}", hex::encode(u.input.transaction_id), u.input.index),
+                "input_cbor": hex::encode(minicbor::to_vec(&u.input).unwrap_or_default()),
+                "output_cbor": hex::encode(minicbor::to_vec(&u.output).unwrap_or_default()),
+            })
+        })
+        .collect();
+    std::fs::write(dir.join(format!("{stem}.utxos.json")), serde_json::to_string_pretty(&utxos).unwrap_or_default())?;
+    Ok(())
+}

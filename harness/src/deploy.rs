@@ -1,0 +1,197 @@
+//! Deployment: the compiled validators with their parameters applied in dependency order, giving
+//! every script's hash (policy id, payment or stake credential), serialised bytes and size.
+//!
+//! `build.rs` compiles `validators/` twice: [`Build::Record`] (silent traces) is what counts for
+//! sizes and costs; [`Build::Traced`] (compact traces) has other hashes and is used only to learn
+//! which rule a failing script failed on.
+
+use pallas_crypto::hash::Hasher;
+use serde::Deserialize;
+use std::sync::OnceLock;
+use uplc::{
+    PlutusData,
+    ast::{Data, DeBruijn, Program},
+};
+
+/// Which compilation of the validators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// Silent traces: the scripts of record.
+    Record,
+    /// Compact traces: a failing labelled `expect` logs `<expected> RULE-ID`.
+    Traced,
+}
+
+/// How a deployment is made: a symbolic script name, the blueprint validator that holds it, and
+/// the scripts whose hashes it takes as parameters (applied in order, as Data byte strings).
+struct ScriptSpec {
+    name: &'static str,
+    validator: &'static str,
+    params: &'static [&'static str],
+}
+
+/// Every script of the kernel, in dependency order (parameters first).
+const SCRIPTS: &[ScriptSpec] = &[
+    ScriptSpec { name: "ow_swap", validator: "swaps.one_way_swap", params: &[] },
+    ScriptSpec { name: "ow_beacon", validator: "swaps.one_way_beacon", params: &["ow_swap"] },
+];
+
+/// One deployed script.
+#[derive(Debug, Clone)]
+pub struct DeployedScript {
+    /// Symbolic name used by fixtures (`ow_swap`).
+    pub name: &'static str,
+    /// The blueprint validator it comes from (`swaps.one_way_swap`).
+    pub validator: &'static str,
+    /// blake2b-224 of `0x03 ‖ bytes`.
+    pub hash: [u8; 28],
+    /// The serialised script (CBOR byte string of the flat program), as a witness holds it.
+    pub bytes: Vec<u8>,
+    /// Parameters applied, by script name with the hash that was applied.
+    pub params: Vec<(&'static str, [u8; 28])>,
+    /// Plutus language version from the blueprint preamble (`v3`).
+    pub plutus_version: String,
+}
+
+impl DeployedScript {
+    /// Size in bytes of the serialised script (what a reference script stores and pays for).
+    pub fn size(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// All scripts of one build, parameters applied.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub build: Build,
+    pub scripts: Vec<DeployedScript>,
+}
+
+/// Why a blueprint could not be turned into a deployment (a bug in the build, never user input).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error("blueprint is not valid CIP-57 JSON: {0}")]
+    Blueprint(#[from] serde_json::Error),
+    #[error("blueprint has no validator `{0}`")]
+    MissingValidator(&'static str),
+    #[error("validator `{validator}` has bad compiled code: {reason}")]
+    BadCode { validator: &'static str, reason: String },
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Blueprint {
+    preamble: Preamble,
+    validators: Vec<BlueprintValidator>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Preamble {
+    plutus_version: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BlueprintValidator {
+    title: String,
+    compiled_code: String,
+}
+
+static RECORD: OnceLock<Result<Deployment, String>> = OnceLock::new();
+static TRACED: OnceLock<Result<Deployment, String>> = OnceLock::new();
+
+impl Deployment {
+    /// The deployment of one build, made once per process.
+    pub fn of(build: Build) -> Result<&'static Deployment, String> {
+        let (cell, json) = match build {
+            Build::Record => (&RECORD, include_str!(concat!(env!("OUT_DIR"), "/plutus.json"))),
+            Build::Traced => (&TRACED, include_str!(concat!(env!("OUT_DIR"), "/plutus-traced.json"))),
+        };
+        cell.get_or_init(|| Deployment::from_blueprint(build, json).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Applies parameters in dependency order to the validators of a CIP-57 blueprint.
+    pub fn from_blueprint(build: Build, json: &str) -> Result<Deployment, Error> {
+        let blueprint: Blueprint = serde_json::from_str(json)?;
+        let mut scripts: Vec<DeployedScript> = Vec::with_capacity(SCRIPTS.len());
+        for spec in SCRIPTS {
+            let prefix = format!("{}.", spec.validator);
+            let code = blueprint
+                .validators
+                .iter()
+                .find(|v| v.title.starts_with(&prefix))
+                .ok_or(Error::MissingValidator(spec.validator))?;
+            let bad = |reason: String| Error::BadCode { validator: spec.validator, reason };
+            let cbor = hex::decode(&code.compiled_code).map_err(|e| bad(e.to_string()))?;
+            let mut params = Vec::with_capacity(spec.params.len());
+            for param in spec.params {
+                let dep = scripts
+                    .iter()
+                    .find(|s| s.name == *param)
+                    .ok_or(Error::MissingValidator(param))?;
+                params.push((*param, dep.hash));
+            }
+            let bytes = apply(&cbor, params.iter().map(|(_, h)| Data::bytestring(h.to_vec())))
+                .map_err(bad)?;
+            scripts.push(DeployedScript {
+                name: spec.name,
+                validator: spec.validator,
+                hash: script_hash(&bytes),
+                bytes,
+                params,
+                plutus_version: blueprint.preamble.plutus_version.clone(),
+            });
+        }
+        Ok(Deployment { build, scripts })
+    }
+
+    /// The script a fixture calls `name`.
+    pub fn script(&self, name: &str) -> Option<&DeployedScript> {
+        self.scripts.iter().find(|s| s.name == name)
+    }
+}
+
+/// Applies Data arguments to a serialised script; no arguments leaves the bytes untouched.
+fn apply(cbor: &[u8], args: impl Iterator<Item = PlutusData>) -> Result<Vec<u8>, String> {
+    let mut args = args.peekable();
+    if args.peek().is_none() {
+        return Ok(cbor.to_vec());
+    }
+    let mut flat = Vec::new();
+    let mut program = Program::<DeBruijn>::from_cbor(cbor, &mut flat).map_err(|e| e.to_string())?;
+    for arg in args {
+        program = program.apply_data(arg);
+    }
+    program.to_cbor().map_err(|e| e.to_string())
+}
+
+/// The hash of a Plutus V3 script: blake2b-224 of the language tag 0x03 and the script bytes.
+pub fn script_hash(bytes: &[u8]) -> [u8; 28] {
+    *Hasher::<224>::hash_tagged(bytes, 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_applied_in_dependency_order() {
+        let deployment = Deployment::of(Build::Record).unwrap();
+        let swap = deployment.script("ow_swap").unwrap();
+        let beacon = deployment.script("ow_beacon").unwrap();
+        assert_eq!(beacon.params, vec![("ow_swap", swap.hash)]);
+        assert_eq!(swap.hash, script_hash(&swap.bytes));
+        assert_ne!(swap.hash, beacon.hash);
+    }
+
+    #[test]
+    fn traced_build_has_other_hashes() {
+        let record = Deployment::of(Build::Record).unwrap();
+        let traced = Deployment::of(Build::Traced).unwrap();
+        let name = "ow_swap";
+        assert_ne!(record.script(name).unwrap().hash, traced.script(name).unwrap().hash);
+    }
+}

@@ -1,0 +1,23 @@
+//! The off-chain harness of p2p-defi-kernel: it replays scenario fixtures as real Conway
+//! transactions through the compiled validators and reports what each script costs.
+//!
+//! Pipeline: [`fixture`] (JSON as written) → [`resolve`] (names to bytes, per [`deploy`]ment) →
+//! [`scenario`] (a checked, resolved transaction description) → [`tx`] (a balanced Conway
+//! transaction, fee included) → [`eval`] (each redeemer in the CEK machine) → [`replay`]
+//! (outcome against the fixture's expectation) → [`report`] (table, markdown, JSON).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod commands;
+pub mod coverage;
+pub mod deploy;
+pub mod eval;
+pub mod fixture;
+pub mod keys;
+pub mod params;
+pub mod protocols;
+pub mod replay;
+pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod scenario;
+pub mod tx;

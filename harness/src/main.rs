@@ -1,0 +1,69 @@
+//! `harness`: replays scenario fixtures through the compiled validators and reports their cost.
+//!
+//! Exit codes: 0 all outcomes as expected, 1 some outcome differs from its fixture, 2 bad input,
+//! usage or I/O error.
+
+use clap::{Parser, Subcommand};
+use harness::{
+    commands::{self, Exit},
+    report::Format,
+};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "harness", version, about = "Replay p2p-defi-kernel fixtures as Conway transactions and measure the validators")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Replay fixtures (files or directories) and compare each outcome with its fixture.
+    Replay {
+        /// Fixture files or directories (searched recursively for .json fixtures).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format: terminal, markdown or json.
+        #[arg(long, default_value = "terminal")]
+        format: Format,
+        /// Protocol-parameter file (default: the bundled current mainnet set).
+        #[arg(long)]
+        params: Option<PathBuf>,
+        /// Write each scenario's transaction CBOR and resolved UTxOs into this directory.
+        #[arg(long, value_name = "DIR")]
+        emit_cbor: Option<PathBuf>,
+    },
+    /// List the deployed scripts: name, hash, size, parameters, Plutus version.
+    Scripts {
+        #[arg(long, default_value = "terminal")]
+        format: Format,
+    },
+    /// Show, for every spec rule, the passing and failing fixtures that cover it.
+    Coverage {
+        /// Fixture files or directories (default: fixtures/).
+        paths: Vec<PathBuf>,
+        #[arg(long, default_value = "terminal")]
+        format: Format,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Replay { paths, format, params, emit_cbor } => {
+            commands::replay(&paths, format, params.as_deref(), emit_cbor.as_deref())
+        }
+        Command::Scripts { format } => commands::scripts(format),
+        Command::Coverage { paths, format } => commands::coverage(&paths, format),
+    };
+    let code = match result {
+        Ok(Exit::Success) => 0,
+        Ok(Exit::Mismatch) => 1,
+        Err(err) => {
+            eprintln!("error: {err}");
+            2
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,273 @@
+//! Protocol plug-ins for [`crate::resolve`]: what a fixture's typed shorthands mean for each
+//! protocol. Sits between [`crate::fixture`] (JSON as written) and [`crate::scenario`].
+//!
+//! A protocol is plain data ([`Protocol`]): its typed datum forms ([`DatumType`]), the redeemer
+//! constructors of each deployment script it owns ([`ScriptInfo`]), and its beacon-name
+//! derivations ([`BeaconVariant`]). `resolve` interprets the generic [`FieldKind`]s; only the
+//! beacon functions are protocol code. Adding loans, options or aftermarket means adding a module
+//! with one `Protocol` constant and listing it in [`all`].
+
+pub mod swaps;
+
+use crate::scenario::AssetClass;
+
+/// How [`crate::resolve`] reads one field of a typed datum or redeemer (each may instead be
+/// `{"raw": PLUTUS_JSON}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// A policy id, `B`: a script name (its hash), a token alias (its policy), `"ADA"` (empty) or
+    /// lowercase hex of any length.
+    PolicyId,
+    /// An asset name, `B`: a token alias (its name), `"ADA"` (empty) or lowercase hex.
+    AssetName,
+    /// A beacon name, `B`: a beacon expression of the type's variant (`"pair(T,ADA)"`) or hex.
+    Beacon,
+    /// A rational `{"num": INT, "den": INT}`, encoded `Constr 0 [I num, I den]`.
+    Rational,
+    /// `Option<OutputReference>` in the Plutus V2 layout: `null` (None, `Constr 1 []`), or
+    /// `{"utxo": NAME}` / `{"ref": "<64 hex>#<index>"}` (Some, `Constr 0 [Constr 0 [Constr 0
+    /// [B tx_id], I index]]`).
+    PrevInput,
+    /// An integer, `I`: a JSON number or a decimal string.
+    Int,
+    /// An input index, `I`: an integer, or the name of a spent UTxO, which becomes its position
+    /// in the ledger's sorted input order.
+    InputIndex,
+}
+
+/// One named field of a typed constructor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The name fixtures use (the spec's field name).
+    pub name: &'static str,
+    /// How its JSON is read.
+    pub kind: FieldKind,
+}
+
+/// A Plutus Data constructor with named fields, written by fixtures as `"Name"` (no fields) or
+/// `{"Name": {FIELDS}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Constructor {
+    /// The spec's constructor name (`SpendWithMint`).
+    pub name: &'static str,
+    /// The constructor index in the encoding.
+    pub index: u64,
+    /// The fields, in encoding order.
+    pub fields: &'static [Field],
+}
+
+/// A typed datum form, written by fixtures as `{"<key>": {FIELDS}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatumType {
+    /// The fixture key (`ow_swap_datum`); unique across protocols.
+    pub key: &'static str,
+    /// The beacon variant its [`FieldKind::Beacon`] fields use (`ow`).
+    pub variant: &'static str,
+    /// Its constructor and fields.
+    pub constructor: Constructor,
+}
+
+/// What a protocol knows about one deployment script (by its name in [`crate::deploy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScriptInfo {
+    /// The deployment name (`ow_swap`).
+    pub script: &'static str,
+    /// The constructors of the redeemer type the script is executed with.
+    pub redeemers: &'static [Constructor],
+    /// For a beacon policy: the variant whose expressions name its tokens (`ow`).
+    pub beacon_variant: Option<&'static str>,
+}
+
+/// A beacon-name function: `name(A, B, …)` over assets (token aliases or `ADA`).
+#[derive(Debug, Clone, Copy)]
+pub struct BeaconFn {
+    /// The function name fixtures write (`pair`).
+    pub name: &'static str,
+    /// How it is written, for messages (`pair(A,B)`).
+    pub usage: &'static str,
+    /// How many assets it takes.
+    pub arity: usize,
+    /// The derivation; it is given exactly `arity` assets.
+    pub derive: fn(&[AssetClass]) -> [u8; 32],
+}
+
+/// A family of beacon names (one beacon policy's token names).
+#[derive(Debug, Clone, Copy)]
+pub struct BeaconVariant {
+    /// The variant's name (`ow`).
+    pub name: &'static str,
+    /// Its functions.
+    pub functions: &'static [BeaconFn],
+}
+
+impl BeaconVariant {
+    /// The function called `name`.
+    pub fn function(&self, name: &str) -> Option<&'static BeaconFn> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+
+    /// The usages of every function, for messages: `pair(A,B), offer(A), ask(A)`.
+    pub fn usages(&self) -> String {
+        self.functions
+            .iter()
+            .map(|f| f.usage)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Everything [`crate::resolve`] needs to know about one protocol.
+#[derive(Debug, Clone, Copy)]
+pub struct Protocol {
+    /// The fixture's `protocol` value (`swaps`); also names its rule catalogue.
+    pub name: &'static str,
+    /// Typed datum forms.
+    pub datums: &'static [DatumType],
+    /// The protocol's deployment scripts.
+    pub scripts: &'static [ScriptInfo],
+    /// Beacon-name families.
+    pub variants: &'static [BeaconVariant],
+}
+
+/// Every protocol the harness knows.
+pub fn all() -> &'static [&'static Protocol] {
+    &[&swaps::SWAPS]
+}
+
+/// The protocol a fixture names.
+pub fn find(name: &str) -> Option<&'static Protocol> {
+    all().iter().copied().find(|p| p.name == name)
+}
+
+/// What any protocol knows about the deployment script `name`.
+pub fn script(name: &str) -> Option<&'static ScriptInfo> {
+    all()
+        .iter()
+        .flat_map(|p| p.scripts)
+        .find(|s| s.script == name)
+}
+
+/// The typed datum form `key` of any protocol.
+pub fn datum_type(key: &str) -> Option<&'static DatumType> {
+    all().iter().flat_map(|p| p.datums).find(|d| d.key == key)
+}
+
+/// Every typed datum key, for messages.
+pub fn datum_keys() -> Vec<&'static str> {
+    all().iter().flat_map(|p| p.datums).map(|d| d.key).collect()
+}
+
+/// The beacon variant `name` of any protocol.
+pub fn variant(name: &str) -> Option<&'static BeaconVariant> {
+    all()
+        .iter()
+        .flat_map(|p| p.variants)
+        .find(|v| v.name == name)
+}
+
+/// A beacon expression as written: `function(arg, …)`, arguments still unresolved names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BeaconExpr<'a> {
+    /// The function name.
+    pub function: &'a str,
+    /// The argument names (token aliases or `ADA`), trimmed.
+    pub args: Vec<&'a str>,
+}
+
+/// Parses `function(arg, …)`; `None` when `text` is not of that shape (a function name of
+/// letters, digits and `_`, arguments separated by commas, none empty).
+pub fn parse_beacon_expr(text: &str) -> Option<BeaconExpr<'_>> {
+    let open = text.find('(')?;
+    let inner = text[open + 1..].strip_suffix(')')?;
+    let function = text[..open].trim();
+    let is_ident =
+        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_ident(function) || inner.contains(['(', ')']) {
+        return None;
+    }
+    let args: Vec<&str> = inner.split(',').map(str::trim).collect();
+    if args.iter().any(|a| a.is_empty()) {
+        return None;
+    }
+    Some(BeaconExpr { function, args })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beacon_expressions_parse_with_spaces() {
+        assert_eq!(
+            parse_beacon_expr("pair( T , ADA)"),
+            Some(BeaconExpr {
+                function: "pair",
+                args: vec!["T", "ADA"]
+            })
+        );
+        assert_eq!(
+            parse_beacon_expr("offer(T)"),
+            Some(BeaconExpr {
+                function: "offer",
+                args: vec!["T"]
+            })
+        );
+    }
+
+    #[test]
+    fn malformed_beacon_expressions_are_rejected() {
+        for bad in [
+            "pair(T",
+            "pair",
+            "(T)",
+            "pair()",
+            "pair(T,)",
+            "pa ir(T)",
+            "pair((T))",
+            "pair(T)x",
+        ] {
+            assert_eq!(parse_beacon_expr(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn keys_are_unique_across_protocols() {
+        let mut datums = datum_keys();
+        datums.sort_unstable();
+        let before = datums.len();
+        datums.dedup();
+        assert_eq!(before, datums.len());
+        let mut scripts: Vec<_> = all()
+            .iter()
+            .flat_map(|p| p.scripts)
+            .map(|s| s.script)
+            .collect();
+        scripts.sort_unstable();
+        let before = scripts.len();
+        scripts.dedup();
+        assert_eq!(before, scripts.len());
+    }
+
+    #[test]
+    fn every_referenced_variant_exists() {
+        for datum in all().iter().flat_map(|p| p.datums) {
+            assert!(variant(datum.variant).is_some(), "{}", datum.key);
+        }
+        for script in all().iter().flat_map(|p| p.scripts) {
+            if let Some(v) = script.beacon_variant {
+                assert!(variant(v).is_some(), "{}", script.script);
+            }
+        }
+    }
+
+    #[test]
+    fn lookups_find_swaps() {
+        assert_eq!(find("swaps").map(|p| p.name), Some("swaps"));
+        assert!(find("nope").is_none());
+        assert_eq!(
+            script("ow_beacon").and_then(|s| s.beacon_variant),
+            Some("ow")
+        );
+        assert!(datum_type("ow_swap_datum").is_some());
+    }
+}

@@ -1,0 +1,243 @@
+//! Replay: one fixture from file to verdict.
+//!
+//! The fixture is resolved against the deployment of record and its transaction is built and
+//! evaluated until the fee covers the Conway minimum for the measured execution units; those are
+//! the figures reported. When a script fails (or the fixture expects one to), the same fixture is
+//! resolved against the traced deployment and replayed again, and the rule IDs the failing
+//! scripts logged are compared with the one the fixture names.
+
+use crate::{
+    deploy::{Build, Deployment},
+    eval::{self, RedeemerRun},
+    fixture, resolve,
+    params::{ExUnits, Params},
+    scenario::{Expect, Scenario, TxSpec},
+    tx::{self, Built},
+};
+use pallas_primitives::conway::RedeemersKey;
+use serde::Serialize;
+use std::{
+    collections::BTreeMap,
+    path::{Path, PathBuf},
+};
+
+/// A fixture that could not be replayed: bad input, never a script verdict.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    Fixture(#[from] fixture::Error),
+    #[error("{path}: {source}")]
+    Build { path: PathBuf, source: tx::Error },
+    #[error("{path}: {source}")]
+    Eval { path: PathBuf, source: eval::Error },
+    #[error("{path}: the fee did not settle after {rounds} rounds")]
+    FeeDoesNotSettle { path: PathBuf, rounds: usize },
+    #[error("deployment: {0}")]
+    Deployment(String),
+}
+
+/// A transaction built with its fee settled, and what each redeemer did.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub built: Built,
+    pub runs: Vec<RedeemerRun>,
+}
+
+impl Measured {
+    /// Execution units of all redeemers together.
+    pub fn total(&self) -> ExUnits {
+        self.runs.iter().fold(ExUnits::default(), |acc, r| ExUnits { mem: acc.mem + r.mem, steps: acc.steps + r.cpu })
+    }
+
+    /// True when every redeemer passed.
+    pub fn all_ok(&self) -> bool {
+        self.runs.iter().all(|r| r.ok)
+    }
+}
+
+/// What actually happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum Actual {
+    /// Every script passed and the transaction is within the per-transaction limits.
+    Ok,
+    /// Some script failed; `rules` are the rule IDs the traced build logged while failing.
+    Fail { rules: Vec<String> },
+    /// Every script passed but the transaction exceeds a per-transaction limit.
+    OverLimit { limits: Vec<String> },
+}
+
+/// The verdict on one fixture.
+#[derive(Debug, Clone)]
+pub struct Replayed {
+    pub scenario: Scenario,
+    /// The deployment of record's run: the figures that count.
+    pub record: Measured,
+    pub actual: Actual,
+    /// Limits the transaction exceeds (memory, steps, size).
+    pub over_limits: Vec<String>,
+}
+
+impl Replayed {
+    /// True when the actual outcome is the one the fixture expects.
+    pub fn matches(&self) -> bool {
+        match (&self.scenario.expect, &self.actual) {
+            (Expect::Ok, Actual::Ok) => true,
+            (Expect::Fail(rule), Actual::Fail { rules }) => rules.contains(rule),
+            _ => false,
+        }
+    }
+}
+
+/// Replays one fixture file under `params`.
+pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
+    let fixture = fixture::load(path)?;
+    let record = Deployment::of(Build::Record).map_err(Error::Deployment)?;
+    let scenario = resolve::resolve(&fixture, path, record)?;
+    let measured = settle(&scenario.tx, params, path)?;
+    let over_limits = over_limits(&measured, params);
+
+    let wants_failure = matches!(scenario.expect, Expect::Fail(_));
+    let actual = if measured.all_ok() && !wants_failure {
+        if over_limits.is_empty() { Actual::Ok } else { Actual::OverLimit { limits: over_limits.clone() } }
+    } else if measured.all_ok() {
+        Actual::Ok
+    } else {
+        let traced = Deployment::of(Build::Traced).map_err(Error::Deployment)?;
+        let traced_scenario = resolve::resolve(&fixture, path, traced)?;
+        let explained = settle(&traced_scenario.tx, params, path)?;
+        Actual::Fail { rules: failing_rules(&explained.runs) }
+    };
+    Ok(Replayed { scenario, record: measured, actual, over_limits })
+}
+
+/// Builds and evaluates until the fee covers the minimum for the measured execution units.
+///
+/// Execution units enter the transaction (redeemers) and the fee enters the script context, so
+/// both are iterated together; after two rounds the fee only rises, which guarantees an end.
+pub fn settle(spec: &TxSpec, params: &Params, path: &Path) -> Result<Measured, Error> {
+    const ROUNDS: usize = 8;
+    let mut fee = 0;
+    let mut units: BTreeMap<RedeemersKey, ExUnits> = BTreeMap::new();
+    for round in 0..ROUNDS {
+        let built = tx::build(spec, params, fee, &units).map_err(|source| Error::Build { path: path.into(), source })?;
+        let runs = eval::evaluate(&built, params).map_err(|source| Error::Eval { path: path.into(), source })?;
+        let measured: BTreeMap<_, _> =
+            runs.iter().map(|r| (r.key.clone(), ExUnits { mem: r.mem, steps: r.cpu })).collect();
+        let result = Measured { built, runs };
+        let needed = params.min_fee(result.built.size(), result.total(), result.built.reference_script_bytes);
+        if needed <= fee && measured == units {
+            return Ok(result);
+        }
+        fee = if round < 2 { needed } else { needed.max(fee) };
+        units = measured;
+    }
+    Err(Error::FeeDoesNotSettle { path: path.into(), rounds: ROUNDS })
+}
+
+/// The per-transaction limits a transaction exceeds.
+fn over_limits(measured: &Measured, params: &Params) -> Vec<String> {
+    let total = measured.total();
+    let max = params.max_tx_ex_units;
+    let mut over = Vec::new();
+    if total.mem > max.mem {
+        over.push(format!("memory {} > {}", total.mem, max.mem));
+    }
+    if total.steps > max.steps {
+        over.push(format!("steps {} > {}", total.steps, max.steps));
+    }
+    if measured.built.size() > params.max_tx_size {
+        over.push(format!("size {} > {}", measured.built.size(), params.max_tx_size));
+    }
+    over
+}
+
+/// Rule IDs logged by the failing redeemers, in order of appearance, without repeats.
+pub fn failing_rules(runs: &[RedeemerRun]) -> Vec<String> {
+    let mut rules: Vec<String> = Vec::new();
+    for run in runs.iter().filter(|r| !r.ok) {
+        for word in run.traces.iter().flat_map(|t| t.split_whitespace()) {
+            if is_rule_id(word) && !rules.iter().any(|r| r == word) {
+                rules.push(word.to_string());
+            }
+        }
+    }
+    rules
+}
+
+/// A rule ID: upper-case words and numbers joined by dashes, starting with a protocol prefix.
+fn is_rule_id(word: &str) -> bool {
+    let prefixed = ["SWAP-", "LOAN-", "OPT-", "AFTER-"].iter().any(|p| word.starts_with(p));
+    prefixed && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Every `.json` fixture under the given files and directories, sorted, skipping the parameter
+/// files and JSON schemas that live beside fixtures.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut found)?;
+        } else if path.exists() {
+            found.push(path.clone());
+        } else {
+            return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{}: no such file or directory", path.display())));
+        }
+    }
+    found.sort();
+    found.dedup();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, found)?;
+        } else if is_fixture(&path) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Fixture files are `.json` files other than schemas, parameter sets and budget baselines.
+fn is_fixture(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    name.ends_with(".json")
+        && !name.ends_with(".budget.json")
+        && !name.starts_with("protocol-params")
+        && name != "schema.json"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_found_in_traces() {
+        let run = |ok, traces: &[&str]| RedeemerRun {
+            key: RedeemersKey { tag: pallas_primitives::conway::RedeemerTag::Spend, index: 0 },
+            purpose: String::new(),
+            ok,
+            mem: 0,
+            cpu: 0,
+            traces: traces.iter().map(|t| t.to_string()).collect(),
+            error: None,
+        };
+        let runs = [
+            run(true, &["<expected> SWAP-OW-EXEC-03"]),
+            run(false, &["<expected> SWAP-OW-EXEC-09", "SWAP-COM-05", "swap-lower", "SWAP-OW-EXEC-09"]),
+        ];
+        assert_eq!(failing_rules(&runs), vec!["SWAP-OW-EXEC-09", "SWAP-COM-05"]);
+    }
+
+    #[test]
+    fn fixture_files_skip_schemas_and_parameters() {
+        assert!(is_fixture(Path::new("fixtures/swaps/a.json")));
+        assert!(!is_fixture(Path::new("fixtures/schema.json")));
+        assert!(!is_fixture(Path::new("fixtures/protocol-params.json")));
+        assert!(!is_fixture(Path::new("fixtures/a.budget.json")));
+        assert!(!is_fixture(Path::new("fixtures/README.md")));
+    }
+}
