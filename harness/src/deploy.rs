@@ -34,6 +34,8 @@ struct ScriptSpec {
 const SCRIPTS: &[ScriptSpec] = &[
     ScriptSpec { name: "ow_swap", validator: "swaps.one_way_swap", params: &[] },
     ScriptSpec { name: "ow_beacon", validator: "swaps.one_way_beacon", params: &["ow_swap"] },
+    // Test-only: proves `lib/ledger` reads the script context in the ledger's layout.
+    ScriptSpec { name: "ledger_probe", validator: "ledger_probe.ledger_probe", params: &[] },
 ];
 
 /// One deployed script.
@@ -108,7 +110,10 @@ impl Deployment {
             Build::Record => (&RECORD, include_str!(concat!(env!("OUT_DIR"), "/plutus.json"))),
             Build::Traced => (&TRACED, include_str!(concat!(env!("OUT_DIR"), "/plutus-traced.json"))),
         };
-        cell.get_or_init(|| Deployment::from_blueprint(build, json).map_err(|e| e.to_string()))
+        cell.get_or_init(|| {
+            crate::on_large_stack(|| Deployment::from_blueprint(build, json).map_err(|e| e.to_string()))
+                .and_then(|deployment| deployment)
+        })
             .as_ref()
             .map_err(Clone::clone)
     }

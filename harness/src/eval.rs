@@ -1,16 +1,20 @@
 //! Evaluation: each redeemer of a built transaction runs in the `uplc` CEK machine, under the
 //! parameter file's cost model, protocol version and per-transaction budget.
 //!
-//! The transaction is decoded from its CBOR (what a node would receive), the ledger's phase-one
-//! checks that `uplc` offers run first, and every redeemer is then evaluated on its own, so a
-//! report shows all of them, failed or not. A Plutus V3 script passes only when it returns unit.
+//! The transaction is decoded from its CBOR (what a node would receive) and every redeemer is
+//! evaluated on its own, so a report shows all of them, failed or not. A Plutus V3 script passes
+//! only when it returns unit.
+//!
+//! `uplc`'s phase-one check is not used: it knows only Plutus scripts and reports every native
+//! script as missing. What it checks (a redeemer for every Plutus script purpose, no redeemer
+//! without one, every script present) holds by construction in [`crate::tx::build`].
 
 use crate::{params::Params, tx::Built};
 use pallas_primitives::conway::{CostModels, Language, RedeemerTag, RedeemersKey};
 use pallas_traverse::{Era, MultiEraTx};
 use uplc::{
     machine::cost_model::ExBudget,
-    tx::{DataLookupTable, SlotConfig, error::Error as TxError, eval::eval_redeemer_with_protocol, eval_phase_one},
+    tx::{DataLookupTable, SlotConfig, error::Error as TxError, eval::eval_redeemer_with_protocol},
 };
 
 /// What one redeemer did.
@@ -34,19 +38,22 @@ pub struct RedeemerRun {
 pub enum Error {
     #[error("the built transaction does not decode as Conway: {0}")]
     Decode(String),
-    #[error("ledger phase-one check failed: {0}")]
-    PhaseOne(String),
+    #[error("the transaction cannot be evaluated: {0}")]
+    Evaluation(String),
 }
 
-/// Evaluates every redeemer of `built`.
+/// Evaluates every redeemer of `built`, on a thread with a stack large enough for the machine.
 pub fn evaluate(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Error> {
+    crate::on_large_stack(|| evaluate_here(built, params)).map_err(Error::Evaluation)?
+}
+
+fn evaluate_here(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Error> {
     let multi = MultiEraTx::decode_for_era(Era::Conway, &built.bytes).map_err(|e| Error::Decode(e.to_string()))?;
     let MultiEraTx::Conway(tx) = multi else {
         return Err(Error::Decode("not a Conway transaction".into()));
     };
     let tx = tx.as_ref().as_ref();
     let lookup = DataLookupTable::from_transaction(tx, &built.utxos);
-    eval_phase_one(tx, &built.utxos, &lookup).map_err(|e| Error::PhaseOne(e.to_string()))?;
 
     let cost_models = CostModels {
         plutus_v1: Some(params.cost_models.plutus_v1.clone()),
@@ -123,7 +130,7 @@ pub fn evaluate(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Erro
                 traces: traces.iter().map(|t| t.to_string()).collect(),
                 error: Some(err.to_string()),
             },
-            Err(other) => return Err(Error::PhaseOne(other.to_string())),
+            Err(other) => return Err(Error::Evaluation(other.to_string())),
         });
     }
     Ok(runs)
