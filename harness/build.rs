@@ -14,7 +14,8 @@ struct Silent;
 impl EventListener for Silent {}
 
 fn main() {
-    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = manifest.join("..").join("validators");
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed={}", root.display());
@@ -47,7 +48,10 @@ fn main() {
         }
         if file == "plutus.json" {
             for warning in project.warnings() {
-                for line in format!("{warning:?}").lines().filter(|l| !l.trim().is_empty()) {
+                for line in format!("{warning:?}")
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                {
                     println!("cargo:warning=aiken: {line}");
                 }
             }

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../validators");
-    let files = vec![root.join("lib").display().to_string(), root.join("validators").display().to_string()];
+    let files = vec![
+        root.join("lib").display().to_string(),
+        root.join("validators").display().to_string(),
+    ];
     if let Err(errors) = aiken_project::format::run(false, false, files) {
         for err in errors {
             eprintln!("{err:?}");

@@ -43,14 +43,25 @@ pub enum Error {
 }
 
 /// `harness replay`: replays every fixture under `paths` and prints the report.
-pub fn replay(paths: &[PathBuf], format: Format, params: Option<&Path>, emit_cbor: Option<&Path>) -> Result<Exit, Error> {
+pub fn replay(
+    paths: &[PathBuf],
+    format: Format,
+    params: Option<&Path>,
+    emit_cbor: Option<&Path>,
+) -> Result<Exit, Error> {
     let params = match params {
         Some(path) => Params::load(path)?,
         None => Params::mainnet()?,
     };
     let files = replay::collect(paths)?;
     if files.is_empty() {
-        return Err(Error::NoFixtures(paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")));
+        return Err(Error::NoFixtures(
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
     }
     let mut lines = Vec::new();
     let mut failures = Vec::new();
@@ -67,9 +78,16 @@ pub fn replay(paths: &[PathBuf], format: Format, params: Option<&Path>, emit_cbo
     }
     print!("{}", report::render(&lines, &params, format));
     if !failures.is_empty() {
-        return Err(Error::BadFixtures { count: failures.len(), details: failures.join("\n") });
+        return Err(Error::BadFixtures {
+            count: failures.len(),
+            details: failures.join("\n"),
+        });
     }
-    Ok(if lines.iter().all(|l| l.matches) { Exit::Success } else { Exit::Mismatch })
+    Ok(if lines.iter().all(|l| l.matches) {
+        Exit::Success
+    } else {
+        Exit::Mismatch
+    })
 }
 
 /// `harness scripts`: every deployed script of record.
@@ -93,18 +111,50 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
     match format {
         Format::Json => out = serde_json::to_string_pretty(&rows).unwrap_or_default(),
         Format::Markdown => {
-            let _ = writeln!(out, "| script | hash | size (bytes) | parameters | plutus |\n|---|---|---:|---|---|");
+            let _ = writeln!(
+                out,
+                "| script | hash | size (bytes) | parameters | plutus |\n|---|---|---:|---|---|"
+            );
             for s in &deployment.scripts {
-                let params: Vec<String> = s.params.iter().map(|(n, _)| format!("{n} hash")).collect();
-                let _ = writeln!(out, "| `{}` | `{}` | {} | {} | {} |", s.name, hex::encode(s.hash), s.size(), params.join(", "), s.plutus_version);
+                let params: Vec<String> =
+                    s.params.iter().map(|(n, _)| format!("{n} hash")).collect();
+                let _ = writeln!(
+                    out,
+                    "| `{}` | `{}` | {} | {} | {} |",
+                    s.name,
+                    hex::encode(s.hash),
+                    s.size(),
+                    params.join(", "),
+                    s.plutus_version
+                );
             }
         }
         Format::Terminal => {
-            let _ = writeln!(out, "{:<12} {:<56} {:>7}  {:<3}  parameters", "script", "hash", "bytes", "plutus");
+            let _ = writeln!(
+                out,
+                "{:<12} {:<56} {:>7}  {:<3}  parameters",
+                "script", "hash", "bytes", "plutus"
+            );
             for s in &deployment.scripts {
-                let params: Vec<String> = s.params.iter().map(|(n, h)| format!("{n}={}", hex::encode(h))).collect();
-                let params = if params.is_empty() { "none".to_string() } else { params.join(" ") };
-                let _ = writeln!(out, "{:<12} {} {:>7}  {:<6} {}", s.name, hex::encode(s.hash), s.size(), s.plutus_version, params);
+                let params: Vec<String> = s
+                    .params
+                    .iter()
+                    .map(|(n, h)| format!("{n}={}", hex::encode(h)))
+                    .collect();
+                let params = if params.is_empty() {
+                    "none".to_string()
+                } else {
+                    params.join(" ")
+                };
+                let _ = writeln!(
+                    out,
+                    "{:<12} {} {:>7}  {:<6} {}",
+                    s.name,
+                    hex::encode(s.hash),
+                    s.size(),
+                    s.plutus_version,
+                    params
+                );
             }
         }
     }
@@ -114,8 +164,15 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
 
 /// `harness coverage`: which fixtures cover each rule of the catalogue.
 pub fn coverage(paths: &[PathBuf], format: Format) -> Result<Exit, Error> {
-    let default = [PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let default = [PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures"
+    ))];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let files = replay::collect(paths)?;
     let mut fixtures = Vec::with_capacity(files.len());
     for file in files {
@@ -128,7 +185,11 @@ pub fn coverage(paths: &[PathBuf], format: Format) -> Result<Exit, Error> {
     }
     let table = coverage::compute(&fixtures);
     print!("{}", coverage::render(&table, format));
-    Ok(if table.iter().all(|r| r.complete()) { Exit::Success } else { Exit::Mismatch })
+    Ok(if table.iter().all(|r| r.complete()) {
+        Exit::Success
+    } else {
+        Exit::Mismatch
+    })
 }
 
 /// Writes a replayed scenario's signed transaction (a cardano-cli text envelope) and the UTxOs it
@@ -150,7 +211,10 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
         "description": replayed.scenario.description,
         "cborHex": hex::encode(&built.bytes),
     });
-    std::fs::write(dir.join(format!("{stem}.tx.json")), serde_json::to_string_pretty(&envelope).unwrap_or_default())?;
+    std::fs::write(
+        dir.join(format!("{stem}.tx.json")),
+        serde_json::to_string_pretty(&envelope).unwrap_or_default(),
+    )?;
     let utxos: Vec<serde_json::Value> = built
         .utxos
         .iter()
@@ -162,6 +226,9 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
             })
         })
         .collect();
-    std::fs::write(dir.join(format!("{stem}.utxos.json")), serde_json::to_string_pretty(&utxos).unwrap_or_default())?;
+    std::fs::write(
+        dir.join(format!("{stem}.utxos.json")),
+        serde_json::to_string_pretty(&utxos).unwrap_or_default(),
+    )?;
     Ok(())
 }

@@ -85,20 +85,36 @@ pub fn render(table: &[RuleCoverage], format: Format) -> String {
     let mut out = String::new();
     match format {
         Format::Json => {
-            let missing: Vec<_> =
-                incomplete.iter().map(|r| serde_json::json!({ "id": r.id, "missing": r.missing() })).collect();
+            let missing: Vec<_> = incomplete
+                .iter()
+                .map(|r| serde_json::json!({ "id": r.id, "missing": r.missing() }))
+                .collect();
             let doc = serde_json::json!({ "rules": table, "incomplete": missing });
             out = serde_json::to_string_pretty(&doc).unwrap_or_default();
             out.push('\n');
         }
         Format::Markdown => {
-            let _ = writeln!(out, "| rule | kind | passing | failing |\n|---|---|---:|---:|");
+            let _ = writeln!(
+                out,
+                "| rule | kind | passing | failing |\n|---|---|---:|---:|"
+            );
             for r in table {
-                let _ = writeln!(out, "| {} | {} | {} | {} |", r.id, r.kind.as_str(), r.passing.len(), r.failing.len());
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    r.id,
+                    r.kind.as_str(),
+                    r.passing.len(),
+                    r.failing.len()
+                );
             }
         }
         Format::Terminal => {
-            let _ = writeln!(out, "{:<22} {:<7} {:>4} {:>4}  fixtures", "rule", "kind", "pass", "fail");
+            let _ = writeln!(
+                out,
+                "{:<22} {:<7} {:>4} {:>4}  fixtures",
+                "rule", "kind", "pass", "fail"
+            );
             for r in table {
                 let names: Vec<String> = r
                     .passing
@@ -106,15 +122,38 @@ pub fn render(table: &[RuleCoverage], format: Format) -> String {
                     .map(|p| format!("+{}", short(p)))
                     .chain(r.failing.iter().map(|p| format!("-{}", short(p))))
                     .collect();
-                let shown = if names.len() > 3 { format!("{} …", names[..3].join(" ")) } else { names.join(" ") };
-                let _ = writeln!(out, "{:<22} {:<7} {:>4} {:>4}  {}", r.id, r.kind.as_str(), r.passing.len(), r.failing.len(), shown);
+                let shown = if names.len() > 3 {
+                    format!("{} …", names[..3].join(" "))
+                } else {
+                    names.join(" ")
+                };
+                let _ = writeln!(
+                    out,
+                    "{:<22} {:<7} {:>4} {:>4}  {}",
+                    r.id,
+                    r.kind.as_str(),
+                    r.passing.len(),
+                    r.failing.len(),
+                    shown
+                );
             }
         }
     }
     if format != Format::Json {
-        let _ = writeln!(out, "\n{} rules, {} complete, {} incomplete", table.len(), table.len() - incomplete.len(), incomplete.len());
+        let _ = writeln!(
+            out,
+            "\n{} rules, {} complete, {} incomplete",
+            table.len(),
+            table.len() - incomplete.len(),
+            incomplete.len()
+        );
         for r in &incomplete {
-            let _ = writeln!(out, "  {} lacks a {} fixture", r.id, r.missing().join(" and a "));
+            let _ = writeln!(
+                out,
+                "  {} lacks a {} fixture",
+                r.id,
+                r.missing().join(" and a ")
+            );
         }
     }
     out
@@ -126,5 +165,8 @@ fn kind_name<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error>
 
 /// A fixture path without the directories, for the terminal table.
 fn short(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path).trim_end_matches(".json")
+    path.rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".json")
 }

@@ -32,10 +32,22 @@ struct ScriptSpec {
 
 /// Every script of the kernel, in dependency order (parameters first).
 const SCRIPTS: &[ScriptSpec] = &[
-    ScriptSpec { name: "ow_swap", validator: "swaps.one_way_swap", params: &[] },
-    ScriptSpec { name: "ow_beacon", validator: "swaps.one_way_beacon", params: &["ow_swap"] },
+    ScriptSpec {
+        name: "ow_swap",
+        validator: "swaps.one_way_swap",
+        params: &[],
+    },
+    ScriptSpec {
+        name: "ow_beacon",
+        validator: "swaps.one_way_beacon",
+        params: &["ow_swap"],
+    },
     // Test-only: proves `lib/ledger` reads the script context in the ledger's layout.
-    ScriptSpec { name: "ledger_probe", validator: "ledger_probe.ledger_probe", params: &[] },
+    ScriptSpec {
+        name: "ledger_probe",
+        validator: "ledger_probe.ledger_probe",
+        params: &[],
+    },
 ];
 
 /// One deployed script.
@@ -77,7 +89,10 @@ pub enum Error {
     #[error("blueprint has no validator `{0}`")]
     MissingValidator(&'static str),
     #[error("validator `{validator}` has bad compiled code: {reason}")]
-    BadCode { validator: &'static str, reason: String },
+    BadCode {
+        validator: &'static str,
+        reason: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -107,15 +122,23 @@ impl Deployment {
     /// The deployment of one build, made once per process.
     pub fn of(build: Build) -> Result<&'static Deployment, String> {
         let (cell, json) = match build {
-            Build::Record => (&RECORD, include_str!(concat!(env!("OUT_DIR"), "/plutus.json"))),
-            Build::Traced => (&TRACED, include_str!(concat!(env!("OUT_DIR"), "/plutus-traced.json"))),
+            Build::Record => (
+                &RECORD,
+                include_str!(concat!(env!("OUT_DIR"), "/plutus.json")),
+            ),
+            Build::Traced => (
+                &TRACED,
+                include_str!(concat!(env!("OUT_DIR"), "/plutus-traced.json")),
+            ),
         };
         cell.get_or_init(|| {
-            crate::on_large_stack(|| Deployment::from_blueprint(build, json).map_err(|e| e.to_string()))
-                .and_then(|deployment| deployment)
+            crate::on_large_stack(|| {
+                Deployment::from_blueprint(build, json).map_err(|e| e.to_string())
+            })
+            .and_then(|deployment| deployment)
         })
-            .as_ref()
-            .map_err(Clone::clone)
+        .as_ref()
+        .map_err(Clone::clone)
     }
 
     /// Applies parameters in dependency order to the validators of a CIP-57 blueprint.
@@ -129,7 +152,10 @@ impl Deployment {
                 .iter()
                 .find(|v| v.title.starts_with(&prefix))
                 .ok_or(Error::MissingValidator(spec.validator))?;
-            let bad = |reason: String| Error::BadCode { validator: spec.validator, reason };
+            let bad = |reason: String| Error::BadCode {
+                validator: spec.validator,
+                reason,
+            };
             let cbor = hex::decode(&code.compiled_code).map_err(|e| bad(e.to_string()))?;
             let mut params = Vec::with_capacity(spec.params.len());
             for param in spec.params {
@@ -139,8 +165,11 @@ impl Deployment {
                     .ok_or(Error::MissingValidator(param))?;
                 params.push((*param, dep.hash));
             }
-            let bytes = apply(&cbor, params.iter().map(|(_, h)| Data::bytestring(h.to_vec())))
-                .map_err(bad)?;
+            let bytes = apply(
+                &cbor,
+                params.iter().map(|(_, h)| Data::bytestring(h.to_vec())),
+            )
+            .map_err(bad)?;
             scripts.push(DeployedScript {
                 name: spec.name,
                 validator: spec.validator,
@@ -197,6 +226,9 @@ mod tests {
         let record = Deployment::of(Build::Record).unwrap();
         let traced = Deployment::of(Build::Traced).unwrap();
         let name = "ow_swap";
-        assert_ne!(record.script(name).unwrap().hash, traced.script(name).unwrap().hash);
+        assert_ne!(
+            record.script(name).unwrap().hash,
+            traced.script(name).unwrap().hash
+        );
     }
 }

@@ -48,7 +48,8 @@ pub fn evaluate(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Erro
 }
 
 fn evaluate_here(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Error> {
-    let multi = MultiEraTx::decode_for_era(Era::Conway, &built.bytes).map_err(|e| Error::Decode(e.to_string()))?;
+    let multi = MultiEraTx::decode_for_era(Era::Conway, &built.bytes)
+        .map_err(|e| Error::Decode(e.to_string()))?;
     let MultiEraTx::Conway(tx) = multi else {
         return Err(Error::Decode("not a Conway transaction".into()));
     };
@@ -60,7 +61,10 @@ fn evaluate_here(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Err
         plutus_v2: Some(params.cost_models.plutus_v2.clone()),
         plutus_v3: Some(params.cost_models.plutus_v3.clone()),
     };
-    let budget = ExBudget { mem: params.max_tx_ex_units.mem as i64, cpu: params.max_tx_ex_units.steps as i64 };
+    let budget = ExBudget {
+        mem: params.max_tx_ex_units.mem as i64,
+        cpu: params.max_tx_ex_units.steps as i64,
+    };
     let slot_config = SlotConfig {
         slot_length: params.slot_config.slot_length,
         zero_slot: params.slot_config.zero_slot,
@@ -84,7 +88,10 @@ fn evaluate_here(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Err
 
     let mut runs = Vec::with_capacity(redeemers.len());
     for redeemer in redeemers {
-        let key = RedeemersKey { tag: redeemer.tag, index: redeemer.index };
+        let key = RedeemersKey {
+            tag: redeemer.tag,
+            index: redeemer.index,
+        };
         let purpose = built
             .redeemers
             .iter()

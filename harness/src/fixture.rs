@@ -145,15 +145,99 @@ pub struct Fixture {
 }
 
 /// `"ok"` or `{"fail": "RULE-ID"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExpectSpec {
     /// Every script accepts.
-    #[serde(rename = "ok")]
     Ok,
     /// Some script rejects, naming this rule.
-    #[serde(rename = "fail")]
     Fail(String),
+}
+
+impl<'de> Deserialize<'de> for ExpectSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExpectVisitor;
+        impl<'de> Visitor<'de> for ExpectVisitor {
+            type Value = ExpectSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(r#""ok" or {"fail": "RULE-ID"}"#)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ExpectSpec, E> {
+                match v {
+                    "ok" => Ok(ExpectSpec::Ok),
+                    other => Err(E::invalid_value(serde::de::Unexpected::Str(other), &self)),
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ExpectSpec, A::Error> {
+                one_key(map, &["fail"], |key, map| match key {
+                    "fail" => Ok(ExpectSpec::Fail(map.next_value()?)),
+                    _ => Err(serde::de::Error::unknown_variant(key, &["fail"])),
+                })
+            }
+        }
+        deserializer.deserialize_any(ExpectVisitor)
+    }
+}
+
+/// Reads an object that must have exactly one key out of `keys` (an externally tagged enum):
+/// `value` reads the value of that key from `map`. serde's derive reports an extra key or an
+/// empty object as a JSON syntax error; this names the keys instead.
+fn one_key<'de, A, T>(
+    mut map: A,
+    keys: &'static [&'static str],
+    value: impl FnOnce(&str, &mut A) -> Result<T, A::Error>,
+) -> Result<T, A::Error>
+where
+    A: MapAccess<'de>,
+{
+    use serde::de::Error as _;
+    let quoted = || {
+        keys.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(key) = map.next_key::<String>()? else {
+        return Err(A::Error::custom(format!(
+            "expected an object with one of the keys {}, found an empty object",
+            quoted()
+        )));
+    };
+    if !keys.contains(&key.as_str()) {
+        return Err(A::Error::unknown_variant(&key, keys));
+    }
+    let result = value(&key, &mut map)?;
+    if let Some(extra) = map.next_key::<String>()? {
+        return Err(A::Error::custom(format!(
+            "expected only one of the keys {}, found `{key}` and `{extra}`",
+            quoted()
+        )));
+    }
+    Ok(result)
+}
+
+/// Implements `Deserialize` for an enum written as a one-key object (`{"key": "alice"}`).
+macro_rules! one_key_enum {
+    ($ty:ident, $expecting:literal, { $($key:literal => $variant:ident),* $(,)? }) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct OneKeyVisitor;
+                impl<'de> Visitor<'de> for OneKeyVisitor {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
+                        const KEYS: &[&str] = &[$($key),*];
+                        one_key(map, KEYS, |key, map| match key {
+                            $($key => Ok($ty::$variant(map.next_value()?)),)*
+                            _ => Err(serde::de::Error::unknown_variant(key, KEYS)),
+                        })
+                    }
+                }
+                deserializer.deserialize_map(OneKeyVisitor)
+            }
+        }
+    };
 }
 
 /// A token alias: policy (56 hex, or a deployment script name) and asset name (hex).
@@ -167,8 +251,7 @@ pub struct TokenSpec {
 }
 
 /// A payment or stake credential.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CredentialSpec {
     /// The key derived from this name ([`crate::keys::Key::named`]).
     Key(String),
@@ -182,9 +265,14 @@ pub enum CredentialSpec {
     ScriptHash(String),
 }
 
+one_key_enum!(CredentialSpec,
+    "a credential: {\"key\": NAME}, {\"script\": NAME}, {\"native\": NAME}, {\"key_hash\": HEX} \
+     or {\"script_hash\": HEX}", {
+    "key" => Key, "script" => Script, "native" => Native, "key_hash" => KeyHash, "script_hash" => ScriptHash,
+});
+
 /// The stake part of an address: a credential or a pointer.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StakeSpec {
     /// See [`CredentialSpec::Key`].
     Key(String),
@@ -200,6 +288,25 @@ pub enum StakeSpec {
     Pointer([u64; 3]),
 }
 
+impl StakeSpec {
+    /// The stake credential, or `None` for a pointer.
+    pub fn credential(&self) -> Option<CredentialSpec> {
+        Some(match self {
+            StakeSpec::Key(n) => CredentialSpec::Key(n.clone()),
+            StakeSpec::Script(n) => CredentialSpec::Script(n.clone()),
+            StakeSpec::Native(n) => CredentialSpec::Native(n.clone()),
+            StakeSpec::KeyHash(h) => CredentialSpec::KeyHash(h.clone()),
+            StakeSpec::ScriptHash(h) => CredentialSpec::ScriptHash(h.clone()),
+            StakeSpec::Pointer(_) => return None,
+        })
+    }
+}
+
+one_key_enum!(StakeSpec, "a stake credential or {\"pointer\": [SLOT, TX_INDEX, CERT_INDEX]}", {
+    "key" => Key, "script" => Script, "native" => Native, "key_hash" => KeyHash, "script_hash" => ScriptHash,
+    "pointer" => Pointer,
+});
+
 /// An address; no `stake` means no stake part.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -211,17 +318,47 @@ pub struct AddressSpec {
 }
 
 /// A value: `"lovelace"`, token aliases and `"POLICY:NAME"` keys with positive quantities.
-pub type ValueSpec = OrderedMap<i128>;
+pub type ValueSpec = OrderedMap<Quantity>;
+
+/// A quantity as written: any JSON integer (its sign and range are checked by
+/// [`crate::resolve`], which knows whether it is a value or a mint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quantity(pub i128);
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct QuantityVisitor;
+        impl Visitor<'_> for QuantityVisitor {
+            type Value = Quantity;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an integer quantity")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Quantity, E> {
+                Ok(Quantity(i128::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Quantity, E> {
+                Ok(Quantity(i128::from(v)))
+            }
+            fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Quantity, E> {
+                Ok(Quantity(v))
+            }
+        }
+        deserializer.deserialize_any(QuantityVisitor)
+    }
+}
 
 /// An output datum; the inner JSON is raw Plutus JSON or a typed form.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum DatumSpec {
     /// An inline datum.
     Inline(Json),
     /// A datum hash (the datum goes in the witness set when spent).
     Hash(Json),
 }
+
+one_key_enum!(DatumSpec, "{\"inline\": DATUM} or {\"hash\": DATUM}", {
+    "inline" => Inline, "hash" => Hash,
+});
 
 /// A named UTxO.
 #[derive(Debug, Clone, Deserialize)]
@@ -275,7 +412,7 @@ pub struct MintSpec {
     /// A deployment script name, or a credential object naming a script (`{"native": "alice"}`).
     pub policy: Json,
     /// Asset name (hex or beacon expression) → non-zero quantity.
-    pub assets: OrderedMap<i128>,
+    pub assets: OrderedMap<Quantity>,
     /// For Plutus policies.
     pub redeemer: Option<Json>,
 }
@@ -366,7 +503,7 @@ pub fn load(path: &Path) -> Result<Fixture, Error> {
 pub fn parse(file: &str, text: &str) -> Result<Fixture, Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let fixture: Fixture =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| from_serde(file, e))?;
+        serde_path_to_error::deserialize(&mut de).map_err(|e| from_serde(file, text, e))?;
     de.end().map_err(|e| syntax(file, &e))?;
     Ok(fixture)
 }
@@ -380,13 +517,16 @@ fn syntax(file: &str, e: &serde_json::Error) -> Error {
     }
 }
 
-fn from_serde(file: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+fn from_serde(file: &str, text: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     use serde_json::error::Category;
     let path = json_path(e.path());
     let inner = e.into_inner();
+    // serde_json reports some type mismatches (a string where it parses a number) as syntax
+    // errors; only text that is not JSON at all is malformed.
+    let well_formed = || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
     match inner.classify() {
-        Category::Syntax | Category::Eof => syntax(file, &inner),
-        Category::Io | Category::Data => {
+        Category::Syntax | Category::Eof if !well_formed() => syntax(file, &inner),
+        Category::Syntax | Category::Eof | Category::Io | Category::Data => {
             let message = format!(
                 "{} (line {}, column {})",
                 strip_position(&inner.to_string()),
@@ -472,10 +612,10 @@ mod tests {
 
     #[test]
     fn ordered_map_keeps_order_and_rejects_duplicates() {
-        let map: OrderedMap<i128> = serde_json::from_str(r#"{"b": 1, "a": 2}"#).unwrap();
+        let map: OrderedMap<Quantity> = serde_json::from_str(r#"{"b": 1, "a": -2}"#).unwrap();
         assert_eq!(map.keys().collect::<Vec<_>>(), ["b", "a"]);
-        assert_eq!(map.get("a"), Some(&2));
-        let err = serde_json::from_str::<OrderedMap<i128>>(r#"{"a": 1, "a": 2}"#).unwrap_err();
+        assert_eq!(map.get("a"), Some(&Quantity(-2)));
+        let err = serde_json::from_str::<OrderedMap<Quantity>>(r#"{"a": 1, "a": 2}"#).unwrap_err();
         assert!(err.to_string().contains("duplicate key `a`"), "{err}");
     }
 
@@ -488,6 +628,80 @@ mod tests {
         let err = parse("m.json", &text).unwrap_err().to_string();
         assert!(err.starts_with("m.json: $.tx.inputs[0]"), "{err}");
         assert!(err.contains("unknown field `extra`"), "{err}");
+    }
+
+    #[test]
+    fn one_key_objects_reject_extra_and_missing_keys() {
+        let with = |expect: &str, address: &str| {
+            let text = MINIMAL
+                .replace(r#""expect": "ok""#, &format!(r#""expect": {expect}"#))
+                .replace(
+                    r#""tx": {}"#,
+                    &format!(r#""tx": {{"outputs": [{{"address": {address}}}]}}"#),
+                );
+            parse("m.json", &text).map(|_| ()).unwrap_err().to_string()
+        };
+        let key = r#"{"payment": {"key": "alice"}}"#;
+        let err = with(r#""ok""#, r#"{"payment": {"key": "alice", "script": "x"}}"#);
+        assert!(
+            err.starts_with(
+                "m.json: $.tx.outputs[0].address.payment: expected only one of the keys"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("found `key` and `script`"), "{err}");
+        let err = with(r#""ok""#, r#"{"payment": {}}"#);
+        assert!(
+            err.contains(
+                "$.tx.outputs[0].address.payment: expected an object with one of the keys `key`"
+            ),
+            "{err}"
+        );
+        let err = with(r#""ok""#, r#"{"payment": {"hash": "x"}}"#);
+        assert!(
+            err.contains("unknown variant `hash`, expected one of `key`"),
+            "{err}"
+        );
+        let err = with(r#""ok""#, r#"{"payment": {"key": 5}}"#);
+        assert!(
+            err.contains("$.tx.outputs[0].address.payment.key: invalid type: integer `5`"),
+            "{err}"
+        );
+        let err = with(r#"{"fail": "X", "y": 1}"#, key);
+        assert!(
+            err.contains("$.expect: expected only one of the keys `fail`, found `fail` and `y`"),
+            "{err}"
+        );
+        let err = with(r#""pass""#, key);
+        assert!(
+            err.contains(
+                r#"$.expect: invalid value: string "pass", expected "ok" or {"fail": "RULE-ID"}"#
+            ),
+            "{err}"
+        );
+        let err = with(
+            r#""ok""#,
+            r#"{"payment": {"key": "a"}, "stake": {"pointer": [1, 2]}}"#,
+        );
+        assert!(
+            err.contains("$.tx.outputs[0].address.stake.pointer: invalid length 2"),
+            "{err}"
+        );
+        let ok = with(
+            r#""ok""#,
+            r#"{"payment": {"key": "a"}, "stake": {"pointer": [1, 2, 3]}, "x": 1}"#,
+        );
+        assert!(ok.contains("unknown field `x`"), "{ok}");
+    }
+
+    #[test]
+    fn type_mismatches_are_not_syntax_errors() {
+        let text = MINIMAL.replace(
+            r#""tx": {}"#,
+            r#""tx": {"withdrawals": [{"credential": {"key": "a"}, "amount": "lots"}]}"#,
+        );
+        let err = parse("m.json", &text).unwrap_err();
+        assert!(matches!(err, Error::Invalid { .. }), "{err}");
     }
 
     #[test]

@@ -22,7 +22,11 @@ impl Key {
         let secret = SecretKey::from(*seed);
         let public = secret.public_key();
         let hash = Hasher::<224>::hash(public.as_ref());
-        Key { secret, public, hash }
+        Key {
+            secret,
+            public,
+            hash,
+        }
     }
 
     /// Signs a transaction body hash.

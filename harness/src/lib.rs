@@ -5,7 +5,10 @@
 //! [`scenario`] (a checked, resolved transaction description) → [`tx`] (a balanced Conway
 //! transaction, fee included) → [`eval`] (each redeemer in the CEK machine) → [`replay`]
 //! (outcome against the fixture's expectation) → [`report`] (table, markdown, JSON).
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod commands;
 pub mod coverage;

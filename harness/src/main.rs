@@ -11,7 +11,11 @@ use harness::{
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "harness", version, about = "Replay p2p-defi-kernel fixtures as Conway transactions and measure the validators")]
+#[command(
+    name = "harness",
+    version,
+    about = "Replay p2p-defi-kernel fixtures as Conway transactions and measure the validators"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,9 +55,12 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Replay { paths, format, params, emit_cbor } => {
-            commands::replay(&paths, format, params.as_deref(), emit_cbor.as_deref())
-        }
+        Command::Replay {
+            paths,
+            format,
+            params,
+            emit_cbor,
+        } => commands::replay(&paths, format, params.as_deref(), emit_cbor.as_deref()),
         Command::Scripts { format } => commands::scripts(format),
         Command::Coverage { paths, format } => commands::coverage(&paths, format),
     };

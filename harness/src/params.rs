@@ -80,21 +80,33 @@ pub struct Params {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
     #[error("{path}: cannot read: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {json_path}: {message}")]
-    Parse { path: PathBuf, json_path: String, message: String },
+    Parse {
+        path: PathBuf,
+        json_path: String,
+        message: String,
+    },
     #[error("{path}: {field} must be positive")]
     NotPositive { path: PathBuf, field: &'static str },
 }
 
 /// The parameter file used when none is given.
-pub const DEFAULT_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/protocol-params.json");
+pub const DEFAULT_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../fixtures/protocol-params.json"
+);
 
 impl Params {
     /// Reads and checks a parameter file.
     pub fn load(path: &Path) -> Result<Params, Error> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let de = &mut serde_json::Deserializer::from_str(&text);
         let params: Params = serde_path_to_error::deserialize(de).map_err(|e| Error::Parse {
             path: path.to_path_buf(),
@@ -104,12 +116,21 @@ impl Params {
         let positive = [
             ("price_mem.den", params.price_mem.den),
             ("price_steps.den", params.price_steps.den),
-            ("ref_script_cost_multiplier.den", params.ref_script_cost_multiplier.den),
+            (
+                "ref_script_cost_multiplier.den",
+                params.ref_script_cost_multiplier.den,
+            ),
             ("ref_script_cost_stride", params.ref_script_cost_stride),
-            ("slot_config.slot_length", u64::from(params.slot_config.slot_length)),
+            (
+                "slot_config.slot_length",
+                u64::from(params.slot_config.slot_length),
+            ),
         ];
         if let Some((field, _)) = positive.iter().find(|(_, v)| *v == 0) {
-            return Err(Error::NotPositive { path: path.to_path_buf(), field });
+            return Err(Error::NotPositive {
+                path: path.to_path_buf(),
+                field,
+            });
         }
         Ok(params)
     }
@@ -122,7 +143,8 @@ impl Params {
     /// `ceil(price_mem * mem + price_steps * steps)`: the execution-unit part of the fee.
     pub fn script_fee(&self, units: ExUnits) -> u64 {
         let (pm, ps) = (self.price_mem, self.price_steps);
-        let num = BigInt::from(pm.num) * units.mem * ps.den + BigInt::from(ps.num) * units.steps * pm.den;
+        let num =
+            BigInt::from(pm.num) * units.mem * ps.den + BigInt::from(ps.num) * units.steps * pm.den;
         let den = BigInt::from(pm.den) * ps.den;
         ceil_div(num, den)
     }
@@ -134,7 +156,10 @@ impl Params {
         let m = self.ref_script_cost_multiplier;
         let stride = self.ref_script_cost_stride;
         // The price per byte of the current tier is base * (m.num / m.den)^tier.
-        let (mut price_num, mut price_den) = (BigInt::from(self.min_fee_ref_script_cost_per_byte), BigInt::from(1));
+        let (mut price_num, mut price_den) = (
+            BigInt::from(self.min_fee_ref_script_cost_per_byte),
+            BigInt::from(1),
+        );
         let (mut acc_num, mut acc_den) = (BigInt::from(0), BigInt::from(1));
         let mut left = size;
         loop {
@@ -153,12 +178,18 @@ impl Params {
     /// The minimum fee of a transaction of `size` bytes using `units` of execution and
     /// `reference_bytes` of reference scripts.
     pub fn min_fee(&self, size: u64, units: ExUnits, reference_bytes: u64) -> u64 {
-        self.min_fee_a * size + self.min_fee_b + self.script_fee(units) + self.reference_script_fee(reference_bytes)
+        self.min_fee_a * size
+            + self.min_fee_b
+            + self.script_fee(units)
+            + self.reference_script_fee(reference_bytes)
     }
 
     /// The collateral a transaction paying `fee` must put up: `ceil(fee * percentage / 100)`.
     pub fn collateral(&self, fee: u64) -> u64 {
-        ceil_div(BigInt::from(fee) * self.collateral_percentage, BigInt::from(100))
+        ceil_div(
+            BigInt::from(fee) * self.collateral_percentage,
+            BigInt::from(100),
+        )
     }
 }
 
@@ -184,10 +215,34 @@ mod tests {
     fn script_fee_rounds_up() {
         let p = params();
         // 577/10000 per mem unit, 721/10000000 per step (mainnet prices).
-        assert_eq!((p.price_mem, p.price_steps), (Ratio { num: 577, den: 10000 }, Ratio { num: 721, den: 10_000_000 }));
+        assert_eq!(
+            (p.price_mem, p.price_steps),
+            (
+                Ratio {
+                    num: 577,
+                    den: 10000
+                },
+                Ratio {
+                    num: 721,
+                    den: 10_000_000
+                }
+            )
+        );
         assert_eq!(p.script_fee(ExUnits { mem: 1, steps: 0 }), 1);
-        assert_eq!(p.script_fee(ExUnits { mem: 10000, steps: 10_000_000 }), 577 + 721);
-        assert_eq!(p.script_fee(ExUnits { mem: 14_000_000, steps: 10_000_000_000 }), 807_800 + 721_000);
+        assert_eq!(
+            p.script_fee(ExUnits {
+                mem: 10000,
+                steps: 10_000_000
+            }),
+            577 + 721
+        );
+        assert_eq!(
+            p.script_fee(ExUnits {
+                mem: 14_000_000,
+                steps: 10_000_000_000
+            }),
+            807_800 + 721_000
+        );
     }
 
     #[test]
@@ -206,7 +261,10 @@ mod tests {
     #[test]
     fn min_fee_adds_every_part() {
         let p = params();
-        let units = ExUnits { mem: 500_000, steps: 200_000_000 };
+        let units = ExUnits {
+            mem: 500_000,
+            steps: 200_000_000,
+        };
         let fee = p.min_fee(300, units, 4000);
         assert_eq!(fee, 44 * 300 + 155_381 + p.script_fee(units) + 60_000);
     }

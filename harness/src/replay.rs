@@ -9,8 +9,9 @@
 use crate::{
     deploy::{Build, Deployment},
     eval::{self, RedeemerRun},
-    fixture, resolve,
+    fixture,
     params::{ExUnits, Params},
+    resolve,
     scenario::{Expect, Scenario, TxSpec},
     tx::{self, Built},
 };
@@ -46,7 +47,10 @@ pub struct Measured {
 impl Measured {
     /// Execution units of all redeemers together.
     pub fn total(&self) -> ExUnits {
-        self.runs.iter().fold(ExUnits::default(), |acc, r| ExUnits { mem: acc.mem + r.mem, steps: acc.steps + r.cpu })
+        self.runs.iter().fold(ExUnits::default(), |acc, r| ExUnits {
+            mem: acc.mem + r.mem,
+            steps: acc.steps + r.cpu,
+        })
     }
 
     /// True when every redeemer passed.
@@ -99,16 +103,29 @@ pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
 
     let wants_failure = matches!(scenario.expect, Expect::Fail(_));
     let actual = if measured.all_ok() && !wants_failure {
-        if over_limits.is_empty() { Actual::Ok } else { Actual::OverLimit { limits: over_limits.clone() } }
+        if over_limits.is_empty() {
+            Actual::Ok
+        } else {
+            Actual::OverLimit {
+                limits: over_limits.clone(),
+            }
+        }
     } else if measured.all_ok() {
         Actual::Ok
     } else {
         let traced = Deployment::of(Build::Traced).map_err(Error::Deployment)?;
         let traced_scenario = resolve::resolve(&fixture, path, traced)?;
         let explained = settle(&traced_scenario.tx, params, path)?;
-        Actual::Fail { rules: failing_rules(&explained.runs) }
+        Actual::Fail {
+            rules: failing_rules(&explained.runs),
+        }
     };
-    Ok(Replayed { scenario, record: measured, actual, over_limits })
+    Ok(Replayed {
+        scenario,
+        record: measured,
+        actual,
+        over_limits,
+    })
 }
 
 /// Builds and evaluates until the fee covers the minimum for the measured execution units.
@@ -120,19 +137,42 @@ pub fn settle(spec: &TxSpec, params: &Params, path: &Path) -> Result<Measured, E
     let mut fee = 0;
     let mut units: BTreeMap<RedeemersKey, ExUnits> = BTreeMap::new();
     for round in 0..ROUNDS {
-        let built = tx::build(spec, params, fee, &units).map_err(|source| Error::Build { path: path.into(), source })?;
-        let runs = eval::evaluate(&built, params).map_err(|source| Error::Eval { path: path.into(), source })?;
-        let measured: BTreeMap<_, _> =
-            runs.iter().map(|r| (r.key.clone(), ExUnits { mem: r.mem, steps: r.cpu })).collect();
+        let built = tx::build(spec, params, fee, &units).map_err(|source| Error::Build {
+            path: path.into(),
+            source,
+        })?;
+        let runs = eval::evaluate(&built, params).map_err(|source| Error::Eval {
+            path: path.into(),
+            source,
+        })?;
+        let measured: BTreeMap<_, _> = runs
+            .iter()
+            .map(|r| {
+                (
+                    r.key.clone(),
+                    ExUnits {
+                        mem: r.mem,
+                        steps: r.cpu,
+                    },
+                )
+            })
+            .collect();
         let result = Measured { built, runs };
-        let needed = params.min_fee(result.built.size(), result.total(), result.built.reference_script_bytes);
+        let needed = params.min_fee(
+            result.built.size(),
+            result.total(),
+            result.built.reference_script_bytes,
+        );
         if needed <= fee && measured == units {
             return Ok(result);
         }
         fee = if round < 2 { needed } else { needed.max(fee) };
         units = measured;
     }
-    Err(Error::FeeDoesNotSettle { path: path.into(), rounds: ROUNDS })
+    Err(Error::FeeDoesNotSettle {
+        path: path.into(),
+        rounds: ROUNDS,
+    })
 }
 
 /// The per-transaction limits a transaction exceeds.
@@ -147,7 +187,11 @@ fn over_limits(measured: &Measured, params: &Params) -> Vec<String> {
         over.push(format!("steps {} > {}", total.steps, max.steps));
     }
     if measured.built.size() > params.max_tx_size {
-        over.push(format!("size {} > {}", measured.built.size(), params.max_tx_size));
+        over.push(format!(
+            "size {} > {}",
+            measured.built.size(),
+            params.max_tx_size
+        ));
     }
     over
 }
@@ -167,8 +211,13 @@ pub fn failing_rules(runs: &[RedeemerRun]) -> Vec<String> {
 
 /// A rule ID: upper-case words and numbers joined by dashes, starting with a protocol prefix.
 fn is_rule_id(word: &str) -> bool {
-    let prefixed = ["SWAP-", "LOAN-", "OPT-", "AFTER-"].iter().any(|p| word.starts_with(p));
-    prefixed && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+    let prefixed = ["SWAP-", "LOAN-", "OPT-", "AFTER-"]
+        .iter()
+        .any(|p| word.starts_with(p));
+    prefixed
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// Every `.json` fixture under the given files and directories, sorted, skipping the parameter
@@ -181,7 +230,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
         } else if path.exists() {
             found.push(path.clone());
         } else {
-            return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{}: no such file or directory", path.display())));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{}: no such file or directory", path.display()),
+            ));
         }
     }
     found.sort();
@@ -203,7 +255,10 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
 
 /// Fixture files are `.json` files other than schemas, parameter sets and budget baselines.
 fn is_fixture(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     name.ends_with(".json")
         && !name.ends_with(".budget.json")
         && !name.starts_with("protocol-params")
@@ -217,7 +272,10 @@ mod tests {
     #[test]
     fn rule_ids_are_found_in_traces() {
         let run = |ok, traces: &[&str]| RedeemerRun {
-            key: RedeemersKey { tag: pallas_primitives::conway::RedeemerTag::Spend, index: 0 },
+            key: RedeemersKey {
+                tag: pallas_primitives::conway::RedeemerTag::Spend,
+                index: 0,
+            },
             purpose: String::new(),
             ok,
             mem: 0,
@@ -227,7 +285,15 @@ mod tests {
         };
         let runs = [
             run(true, &["<expected> SWAP-OW-EXEC-03"]),
-            run(false, &["<expected> SWAP-OW-EXEC-09", "SWAP-COM-05", "swap-lower", "SWAP-OW-EXEC-09"]),
+            run(
+                false,
+                &[
+                    "<expected> SWAP-OW-EXEC-09",
+                    "SWAP-COM-05",
+                    "swap-lower",
+                    "SWAP-OW-EXEC-09",
+                ],
+            ),
         ];
         assert_eq!(failing_rules(&runs), vec!["SWAP-OW-EXEC-09", "SWAP-COM-05"]);
     }

@@ -27,7 +27,9 @@ impl std::str::FromStr for Format {
             "terminal" | "text" => Ok(Format::Terminal),
             "markdown" | "md" => Ok(Format::Markdown),
             "json" => Ok(Format::Json),
-            other => Err(format!("unknown format `{other}` (expected terminal, markdown or json)")),
+            other => Err(format!(
+                "unknown format `{other}` (expected terminal, markdown or json)"
+            )),
         }
     }
 }
@@ -69,7 +71,13 @@ pub struct ScenarioLine {
 pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
     let total = replayed.record.total();
     let built = &replayed.record.built;
-    let share = |a: u64, b: u64| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
+    let share = |a: u64, b: u64| {
+        if b == 0 {
+            0.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     ScenarioLine {
         fixture: replayed.scenario.path.display().to_string(),
         description: replayed.scenario.description.clone(),
@@ -85,7 +93,13 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
             .record
             .runs
             .iter()
-            .map(|r| RedeemerLine { purpose: r.purpose.clone(), ok: r.ok, mem: r.mem, cpu: r.cpu, error: r.error.clone() })
+            .map(|r| RedeemerLine {
+                purpose: r.purpose.clone(),
+                ok: r.ok,
+                mem: r.mem,
+                cpu: r.cpu,
+                error: r.error.clone(),
+            })
             .collect(),
         mem: total.mem,
         cpu: total.steps,
@@ -129,7 +143,11 @@ struct Summary {
 
 fn summary(lines: &[ScenarioLine]) -> Summary {
     let matched = lines.iter().filter(|l| l.matches).count();
-    Summary { scenarios: lines.len(), matched, mismatched: lines.len() - matched }
+    Summary {
+        scenarios: lines.len(),
+        matched,
+        mismatched: lines.len() - matched,
+    }
 }
 
 /// Thousands separators for readability.
@@ -137,7 +155,7 @@ fn num(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -156,12 +174,34 @@ fn terminal(lines: &[ScenarioLine], params: &Params) -> String {
         let verdict = if l.matches { "PASS" } else { "MISMATCH" };
         let _ = writeln!(out, "{verdict}  {}", l.fixture);
         let _ = writeln!(out, "      {}", l.description);
-        let _ = writeln!(out, "      expected {}, actual {}", l.expected, actual_text(&l.actual));
-        let width = l.redeemers.iter().map(|r| r.purpose.len()).max().unwrap_or(8).max(8);
-        let _ = writeln!(out, "      {:<width$}  {:<6} {:>12} {:>16}", "redeemer", "result", "mem", "cpu");
+        let _ = writeln!(
+            out,
+            "      expected {}, actual {}",
+            l.expected,
+            actual_text(&l.actual)
+        );
+        let width = l
+            .redeemers
+            .iter()
+            .map(|r| r.purpose.len())
+            .max()
+            .unwrap_or(8)
+            .max(8);
+        let _ = writeln!(
+            out,
+            "      {:<width$}  {:<6} {:>12} {:>16}",
+            "redeemer", "result", "mem", "cpu"
+        );
         for r in &l.redeemers {
             let result = if r.ok { "ok" } else { "failed" };
-            let _ = writeln!(out, "      {:<width$}  {:<6} {:>12} {:>16}", r.purpose, result, num(r.mem), num(r.cpu));
+            let _ = writeln!(
+                out,
+                "      {:<width$}  {:<6} {:>12} {:>16}",
+                r.purpose,
+                result,
+                num(r.mem),
+                num(r.cpu)
+            );
         }
         let _ = writeln!(
             out,
@@ -191,7 +231,10 @@ fn terminal(lines: &[ScenarioLine], params: &Params) -> String {
 
 fn markdown(lines: &[ScenarioLine], params: &Params) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "| fixture | expected | actual | mem | cpu | mem % | cpu % | size | fee (ADA) |");
+    let _ = writeln!(
+        out,
+        "| fixture | expected | actual | mem | cpu | mem % | cpu % | size | fee (ADA) |"
+    );
     let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|---:|---:|");
     for l in lines {
         let mark = if l.matches { "" } else { " **MISMATCH**" };
@@ -211,7 +254,11 @@ fn markdown(lines: &[ScenarioLine], params: &Params) -> String {
         );
     }
     let s = summary(lines);
-    let _ = writeln!(out, "\n{} scenarios under `{}`: {} matched, {} mismatched.", s.scenarios, params.name, s.matched, s.mismatched);
+    let _ = writeln!(
+        out,
+        "\n{} scenarios under `{}`: {} matched, {} mismatched.",
+        s.scenarios, params.name, s.matched, s.mismatched
+    );
     out
 }
 

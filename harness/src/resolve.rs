@@ -471,13 +471,13 @@ impl Resolver<'_> {
             for (name, qty) in spec.assets.iter() {
                 let apath = key_path(&assets_path, name);
                 let name = self.asset_name(&policy, name, &apath)?;
-                let qty = i64::try_from(*qty)
+                let qty = i64::try_from(qty.0)
                     .ok()
                     .filter(|q| *q != 0)
                     .ok_or_else(|| {
                         self.err(
                             &apath,
-                            format!("expected a non-zero 64-bit quantity, found {qty}"),
+                            format!("expected a non-zero 64-bit quantity, found {}", qty.0),
                         )
                     })?;
                 if assets.iter().any(|(n, _)| *n == name) {
@@ -606,22 +606,11 @@ impl Resolver<'_> {
     /// The address and its payment credential.
     fn address(&mut self, spec: &AddressSpec, path: &str) -> R<(Address, Cred)> {
         let payment = self.credential(&spec.payment, &key_path(path, "payment"))?;
-        let stake_path = key_path(path, "stake");
-        let as_cred = |s: &StakeSpec| -> Option<CredentialSpec> {
-            Some(match s {
-                StakeSpec::Key(n) => CredentialSpec::Key(n.clone()),
-                StakeSpec::Script(n) => CredentialSpec::Script(n.clone()),
-                StakeSpec::Native(n) => CredentialSpec::Native(n.clone()),
-                StakeSpec::KeyHash(h) => CredentialSpec::KeyHash(h.clone()),
-                StakeSpec::ScriptHash(h) => CredentialSpec::ScriptHash(h.clone()),
-                StakeSpec::Pointer(_) => return None,
-            })
-        };
         let stake = match &spec.stake {
             None => Stake::None,
             Some(StakeSpec::Pointer([slot, tx, cert])) => Stake::Pointer(*slot, *tx, *cert),
-            Some(s) => match as_cred(s) {
-                Some(c) => Stake::Inline(self.credential(&c, &stake_path)?.credential),
+            Some(stake) => match stake.credential() {
+                Some(c) => Stake::Inline(self.credential(&c, &key_path(path, "stake"))?.credential),
                 None => Stake::None,
             },
         };
@@ -761,12 +750,18 @@ impl Resolver<'_> {
                     }
                 }
             };
-            let qty = u64::try_from(*qty).ok().filter(|q| *q > 0).ok_or_else(|| {
-                self.err(
-                    &kpath,
-                    format!("expected a positive quantity (1 to 2^64-1), found {qty}"),
-                )
-            })?;
+            let qty = u64::try_from(qty.0)
+                .ok()
+                .filter(|q| *q > 0)
+                .ok_or_else(|| {
+                    self.err(
+                        &kpath,
+                        format!(
+                            "expected a positive quantity (1 to 2^64-1), found {}",
+                            qty.0
+                        ),
+                    )
+                })?;
             match asset {
                 None => {
                     if let Some(first) = &lovelace_at {
@@ -1808,6 +1803,58 @@ mod tests {
             err.contains("redeemer SwapAt has fields (input_index, output_index)"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn example_fixtures_resolve_against_the_record_deployment() {
+        // Decoding the compiled scripts recurses deeply: give it a large stack of its own.
+        let run = || {
+            let deployment = Deployment::of(Build::Record).unwrap();
+            let beacon = deployment.script("ow_beacon").unwrap().hash;
+            let swap = deployment.script("ow_swap").unwrap().hash;
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/swaps/one_way");
+
+            let create = load(
+                &root.join("create/create_one_token_to_ada.json"),
+                deployment,
+            )
+            .unwrap();
+            assert_eq!(create.expect, Expect::Ok);
+            assert_eq!(create.tx.mint[0].policy, beacon);
+            assert_eq!(create.tx.mint[0].assets.len(), 3);
+            assert_eq!(create.tx.mint[0].redeemer, Some(Data::constr(0, vec![])));
+            let out = &create.tx.outputs[0].output;
+            assert_eq!(out.address.payment, Credential::Script(swap));
+            assert_eq!(out.value.assets.len(), 4);
+            let Datum::Inline(PlutusData::Constr(datum)) = &out.datum else {
+                panic!("inline datum")
+            };
+            assert_eq!(datum.fields[0], Data::bytestring(beacon.to_vec()));
+            assert!(create.tx.outputs[1].change);
+            assert_eq!(create.tx.scripts.len(), deployment.scripts.len());
+
+            let fill = load(
+                &root.join("fill/fill_partial_token_to_ada.json"),
+                deployment,
+            )
+            .unwrap();
+            assert_eq!(fill.tx.inputs[0].redeemer, Some(Data::constr(2, vec![])));
+            assert_eq!(fill.tx.inputs[1].redeemer, None);
+            let Datum::Inline(PlutusData::Constr(datum)) = &fill.tx.outputs[0].output.datum else {
+                panic!("inline datum")
+            };
+            assert_eq!(datum.fields[9], prev_input(&fill.tx.inputs[0].utxo.out_ref));
+            assert_eq!(
+                fill.tx.outputs[0].output.address,
+                fill.tx.inputs[0].utxo.output.address
+            );
+        };
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]

@@ -11,8 +11,8 @@ use crate::{
     keys::Key,
     params::{ExUnits, Params},
     scenario::{
-        Address, CertificateKind, Credential, Datum, Hash28, OutRef, Output, Script, Stake, TxSpec,
-        Utxo, Value,
+        Address, AssetClass, CertificateKind, Credential, Datum, Hash28, OutRef, Output, Script,
+        Stake, TxSpec, Utxo, Value,
     },
 };
 use pallas_addresses::{
@@ -20,14 +20,17 @@ use pallas_addresses::{
 };
 use pallas_codec::{
     minicbor,
-    utils::{Bytes, CborWrap, NonEmptyKeyValuePairs, NonEmptySet, NonZeroInt, Nullable, PositiveCoin, Set},
+    utils::{
+        Bytes, CborWrap, NonEmptyKeyValuePairs, NonEmptySet, NonZeroInt, Nullable, PositiveCoin,
+        Set,
+    },
 };
 use pallas_crypto::hash::{Hash, Hasher};
 use pallas_primitives::{
     Fragment, PlutusData, StakeCredential,
     conway::{
-        self, NativeScript, PlutusScript, PostAlonzoTransactionOutput, PseudoScript, RedeemerTag, RedeemersKey,
-        RedeemersValue, TransactionInput, TransactionOutput, VKeyWitness,
+        self, NativeScript, PlutusScript, PostAlonzoTransactionOutput, PseudoScript, RedeemerTag,
+        RedeemersKey, RedeemersValue, TransactionInput, TransactionOutput, VKeyWitness,
     },
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,13 +44,17 @@ const COLLATERAL_KEY: &str = "collateral";
 /// Why a scenario's transaction cannot be built (the fixture is wrong, not the scripts).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
-    #[error("value does not balance (inputs + mint + withdrawals + refunds = outputs + fee + deposits): {0}")]
+    #[error(
+        "value does not balance (inputs + mint + withdrawals + refunds = outputs + fee + deposits): {0}"
+    )]
     Unbalanced(String),
     #[error("input `{0}` is locked by a Plutus script but has no redeemer")]
     MissingRedeemer(String),
     #[error("input `{0}` is not locked by a Plutus script, so it takes no redeemer")]
     UnexpectedRedeemer(String),
-    #[error("{what} needs script {hash}, which is neither a deployment script nor a native script of the fixture")]
+    #[error(
+        "{what} needs script {hash}, which is neither a deployment script nor a native script of the fixture"
+    )]
     UnknownScript { what: String, hash: String },
     #[error("{what} needs a signature from key hash {hash}, which no named key has")]
     UnknownKey { what: String, hash: String },
@@ -122,15 +129,27 @@ pub fn build(
                 let script = script_for(spec, hash, || format!("input `{name}`"))?;
                 needed.insert(hash);
                 match (script, &input.redeemer) {
-                    (Script::PlutusV3 { name: script_name, .. }, Some(data)) => {
+                    (
+                        Script::PlutusV3 {
+                            name: script_name, ..
+                        },
+                        Some(data),
+                    ) => {
                         let slot = RedeemerSlot {
-                            key: RedeemersKey { tag: RedeemerTag::Spend, index: index as u32 },
+                            key: RedeemersKey {
+                                tag: RedeemerTag::Spend,
+                                index: index as u32,
+                            },
                             purpose: format!("spend {name} ({script_name})"),
                         };
                         redeemers.push((slot, data.clone()));
                     }
-                    (Script::PlutusV3 { .. }, None) => return Err(Error::MissingRedeemer(name.clone())),
-                    (Script::Signature { .. }, Some(_)) => return Err(Error::UnexpectedRedeemer(name.clone())),
+                    (Script::PlutusV3 { .. }, None) => {
+                        return Err(Error::MissingRedeemer(name.clone()));
+                    }
+                    (Script::Signature { .. }, Some(_)) => {
+                        return Err(Error::UnexpectedRedeemer(name.clone()));
+                    }
                     (Script::Signature { .. }, None) => {}
                 }
                 if let Datum::Hash(data) = &input.utxo.output.datum {
@@ -182,7 +201,9 @@ pub fn build(
                 signers.insert(hash);
             }
             Credential::Script(hash) => {
-                let script = script_for(spec, hash, || format!("withdrawal from {}", hex::encode(hash)))?;
+                let script = script_for(spec, hash, || {
+                    format!("withdrawal from {}", hex::encode(hash))
+                })?;
                 needed.insert(hash);
                 plutus_redeemer(
                     script,
@@ -203,7 +224,9 @@ pub fn build(
         certificates.push(match cert.kind {
             CertificateKind::Register { deposit } => conway::Certificate::Reg(stake, deposit),
             CertificateKind::Unregister { refund } => conway::Certificate::UnReg(stake, refund),
-            CertificateKind::Delegate { pool } => conway::Certificate::StakeDelegation(stake, Hash::new(pool)),
+            CertificateKind::Delegate { pool } => {
+                conway::Certificate::StakeDelegation(stake, Hash::new(pool))
+            }
         });
         match cert.credential {
             Credential::Key(hash) => {
@@ -217,14 +240,19 @@ pub fn build(
                     cert.redeemer.as_ref(),
                     RedeemerTag::Cert,
                     index,
-                    format!("publish {} (certificate {index})", script_label(script, &hash)),
+                    format!(
+                        "publish {} (certificate {index})",
+                        script_label(script, &hash)
+                    ),
                     &mut redeemers,
                 )?;
             }
         }
     }
 
-    redeemers.sort_by(|(a, _), (b, _)| (a.key.tag as u8, a.key.index).cmp(&(b.key.tag as u8, b.key.index)));
+    redeemers.sort_by(|(a, _), (b, _)| {
+        (a.key.tag as u8, a.key.index).cmp(&(b.key.tag as u8, b.key.index))
+    });
 
     // Scripts: attach what no reference script provides; native scripts need their key's signature.
     let mut plutus_scripts = Vec::new();
@@ -238,7 +266,9 @@ pub fn build(
             continue;
         }
         match script {
-            Script::PlutusV3 { bytes, .. } => plutus_scripts.push(PlutusScript::<3>(Bytes::from(bytes.clone()))),
+            Script::PlutusV3 { bytes, .. } => {
+                plutus_scripts.push(PlutusScript::<3>(Bytes::from(bytes.clone())))
+            }
             Script::Signature { key } => native_scripts.push(native_script(key)),
         }
     }
@@ -250,7 +280,11 @@ pub fn build(
     // Collateral, when any script runs.
     let collateral_utxo = collateral_utxo();
     let runs_scripts = !redeemers.is_empty();
-    let collateral = if runs_scripts { params.collateral(fee) } else { 0 };
+    let collateral = if runs_scripts {
+        params.collateral(fee)
+    } else {
+        0
+    };
     if runs_scripts {
         signers.insert(*Key::named(COLLATERAL_KEY).hash);
     }
@@ -259,21 +293,34 @@ pub fn build(
     let outputs = balance(spec, fee, &mint)?;
 
     let body = conway::TransactionBody {
-        inputs: Set::from(sorted_inputs.iter().map(|i| tx_input(i.utxo.out_ref)).collect::<Vec<_>>()),
-        outputs: outputs.iter().map(|o| tx_output(o)).collect::<Result<_, _>>()?,
+        inputs: Set::from(
+            sorted_inputs
+                .iter()
+                .map(|i| tx_input(i.utxo.out_ref))
+                .collect::<Vec<_>>(),
+        ),
+        outputs: outputs.iter().map(tx_output).collect::<Result<_, _>>()?,
         fee,
         ttl: spec.valid_to,
         certificates: NonEmptySet::from_vec(certificates),
         withdrawals: NonEmptyKeyValuePairs::from_vec(
-            withdrawals.iter().map(|w| (reward_account(w.credential), w.amount)).collect(),
+            withdrawals
+                .iter()
+                .map(|w| (reward_account(w.credential), w.amount))
+                .collect(),
         ),
         auxiliary_data_hash: None,
         validity_interval_start: spec.valid_from,
         mint: mint_field(&mint)?,
         script_data_hash: None,
-        collateral: runs_scripts.then(|| NonEmptySet::from_vec(vec![tx_input(collateral_utxo.out_ref)])).flatten(),
+        collateral: runs_scripts
+            .then(|| NonEmptySet::from_vec(vec![tx_input(collateral_utxo.out_ref)]))
+            .flatten(),
         required_signers: NonEmptySet::from_vec(
-            spec.required_signers.iter().map(|n| Key::named(n).hash).collect(),
+            spec.required_signers
+                .iter()
+                .map(|n| Key::named(n).hash)
+                .collect(),
         ),
         network_id: None,
         collateral_return: runs_scripts
@@ -284,7 +331,12 @@ pub fn build(
             })
             .transpose()?,
         total_collateral: runs_scripts.then_some(collateral),
-        reference_inputs: NonEmptySet::from_vec(spec.reference_inputs.iter().map(|u| tx_input(u.out_ref)).collect()),
+        reference_inputs: NonEmptySet::from_vec(
+            spec.reference_inputs
+                .iter()
+                .map(|u| tx_input(u.out_ref))
+                .collect(),
+        ),
         voting_procedures: None,
         proposal_procedures: None,
         treasury_value: None,
@@ -296,8 +348,17 @@ pub fn build(
             .iter()
             .map(|(slot, data)| {
                 let ex_units = units.get(&slot.key).copied().unwrap_or_default();
-                let ex_units = conway::ExUnits { mem: ex_units.mem, steps: ex_units.steps };
-                (slot.key.clone(), RedeemersValue { data: data.clone(), ex_units })
+                let ex_units = conway::ExUnits {
+                    mem: ex_units.mem,
+                    steps: ex_units.steps,
+                };
+                (
+                    slot.key.clone(),
+                    RedeemersValue {
+                        data: data.clone(),
+                        ex_units,
+                    },
+                )
             })
             .collect(),
     )
@@ -333,12 +394,25 @@ pub fn build(
         plutus_v2_script: None,
         plutus_v3_script: NonEmptySet::from_vec(plutus_scripts),
     };
-    let tx = conway::Tx { transaction_body: body, transaction_witness_set: witness_set, success: true, auxiliary_data: Nullable::Null };
+    let tx = conway::Tx {
+        transaction_body: body,
+        transaction_witness_set: witness_set,
+        success: true,
+        auxiliary_data: Nullable::Null,
+    };
     let bytes = encode(&tx)?;
 
     let mut utxos = Vec::new();
-    for utxo in spec.inputs.iter().map(|i| &i.utxo).chain(&spec.reference_inputs) {
-        utxos.push(ResolvedInput { input: tx_input(utxo.out_ref), output: tx_output(&utxo.output)? });
+    for utxo in spec
+        .inputs
+        .iter()
+        .map(|i| &i.utxo)
+        .chain(&spec.reference_inputs)
+    {
+        utxos.push(ResolvedInput {
+            input: tx_input(utxo.out_ref),
+            output: tx_output(&utxo.output)?,
+        });
     }
     if runs_scripts {
         utxos.push(ResolvedInput {
@@ -359,7 +433,10 @@ pub fn build(
 
 /// Looks up the script a credential or policy names.
 fn script_for(spec: &TxSpec, hash: Hash28, what: impl Fn() -> String) -> Result<&Script, Error> {
-    spec.scripts.get(&hash).ok_or_else(|| Error::UnknownScript { what: what(), hash: hex::encode(hash) })
+    spec.scripts.get(&hash).ok_or_else(|| Error::UnknownScript {
+        what: what(),
+        hash: hex::encode(hash),
+    })
 }
 
 /// The readable name of a script for reports.
@@ -381,12 +458,17 @@ fn plutus_redeemer(
 ) -> Result<(), Error> {
     match (script, redeemer) {
         (Script::PlutusV3 { .. }, Some(data)) => {
-            let key = RedeemersKey { tag, index: index as u32 };
+            let key = RedeemersKey {
+                tag,
+                index: index as u32,
+            };
             redeemers.push((RedeemerSlot { key, purpose }, data.clone()));
             Ok(())
         }
         (Script::PlutusV3 { .. }, None) => Err(Error::ScriptWithoutRedeemer(purpose)),
-        (Script::Signature { .. }, Some(_)) => Err(Error::Invalid(format!("{purpose}: a native script takes no redeemer"))),
+        (Script::Signature { .. }, Some(_)) => Err(Error::Invalid(format!(
+            "{purpose}: a native script takes no redeemer"
+        ))),
         (Script::Signature { .. }, None) => Ok(()),
     }
 }
@@ -399,7 +481,10 @@ fn key_name<'a>(spec: &'a TxSpec, hash: &Hash28) -> Result<&'a str, Error> {
     spec.keys
         .get(hash)
         .map(String::as_str)
-        .ok_or_else(|| Error::UnknownKey { what: "the transaction".into(), hash: hex::encode(hash) })
+        .ok_or_else(|| Error::UnknownKey {
+            what: "the transaction".into(),
+            hash: hex::encode(hash),
+        })
 }
 
 /// Hashes of the scripts that spent or referenced inputs carry as reference scripts.
@@ -420,7 +505,10 @@ fn reference_script_bytes(spec: &TxSpec) -> u64 {
 }
 
 fn read_utxos(spec: &TxSpec) -> impl Iterator<Item = &Utxo> {
-    spec.inputs.iter().map(|i| &i.utxo).chain(&spec.reference_inputs)
+    spec.inputs
+        .iter()
+        .map(|i| &i.utxo)
+        .chain(&spec.reference_inputs)
 }
 
 /// The hash of a script: blake2b-224 of its language tag and its serialised bytes.
@@ -447,10 +535,19 @@ fn native_script(key: &str) -> NativeScript {
 fn collateral_utxo() -> Utxo {
     Utxo {
         name: COLLATERAL_KEY.into(),
-        out_ref: OutRef { tx_id: *Hasher::<256>::hash(COLLATERAL_KEY.as_bytes()), index: 0 },
+        out_ref: OutRef {
+            tx_id: *Hasher::<256>::hash(COLLATERAL_KEY.as_bytes()),
+            index: 0,
+        },
         output: Output {
-            address: Address { payment: Credential::Key(*Key::named(COLLATERAL_KEY).hash), stake: Stake::None },
-            value: Value { lovelace: COLLATERAL_LOVELACE, assets: BTreeMap::new() },
+            address: Address {
+                payment: Credential::Key(*Key::named(COLLATERAL_KEY).hash),
+                stake: Stake::None,
+            },
+            value: Value {
+                lovelace: COLLATERAL_LOVELACE,
+                assets: BTreeMap::new(),
+            },
             datum: Datum::None,
             reference_script: None,
         },
@@ -466,7 +563,7 @@ fn credential_order(credential: Credential) -> (u8, Hash28) {
 }
 
 /// Signed sums of every asset, lovelace under the empty asset class.
-type Ledger = BTreeMap<(Vec<u8>, Vec<u8>), i128>;
+type Ledger = BTreeMap<AssetClass, i128>;
 
 fn add_value(ledger: &mut Ledger, value: &Value, sign: i128) {
     *ledger.entry((vec![], vec![])).or_default() += sign * i128::from(value.lovelace);
@@ -476,7 +573,11 @@ fn add_value(ledger: &mut Ledger, value: &Value, sign: i128) {
 }
 
 /// The outputs with the change output topped up so that the transaction balances.
-fn balance(spec: &TxSpec, fee: u64, mint: &BTreeMap<Hash28, BTreeMap<Vec<u8>, i64>>) -> Result<Vec<Output>, Error> {
+fn balance(
+    spec: &TxSpec,
+    fee: u64,
+    mint: &BTreeMap<Hash28, BTreeMap<Vec<u8>, i64>>,
+) -> Result<Vec<Output>, Error> {
     let mut left: Ledger = BTreeMap::new();
     for input in &spec.inputs {
         add_value(&mut left, &input.utxo.output.value, 1);
@@ -486,7 +587,10 @@ fn balance(spec: &TxSpec, fee: u64, mint: &BTreeMap<Hash28, BTreeMap<Vec<u8>, i6
             *left.entry((policy.to_vec(), name.clone())).or_default() += i128::from(*qty);
         }
     }
-    let ada = |q: u64| Value { lovelace: q, assets: BTreeMap::new() };
+    let ada = |q: u64| Value {
+        lovelace: q,
+        assets: BTreeMap::new(),
+    };
     for w in &spec.withdrawals {
         add_value(&mut left, &ada(w.amount), 1);
     }
@@ -503,12 +607,20 @@ fn balance(spec: &TxSpec, fee: u64, mint: &BTreeMap<Hash28, BTreeMap<Vec<u8>, i6
     }
     left.retain(|_, q| *q != 0);
 
-    let describe = |entries: &[(&(Vec<u8>, Vec<u8>), &i128)]| {
+    let describe = |entries: &[(&AssetClass, &i128)]| {
         entries
             .iter()
             .map(|((policy, name), q)| {
-                let asset = if policy.is_empty() { "lovelace".to_string() } else { format!("{}.{}", hex::encode(policy), hex::encode(name)) };
-                if **q > 0 { format!("{q} {asset} left over") } else { format!("{} {asset} missing", -**q) }
+                let asset = if policy.is_empty() {
+                    "lovelace".to_string()
+                } else {
+                    format!("{}.{}", hex::encode(policy), hex::encode(name))
+                };
+                if **q > 0 {
+                    format!("{q} {asset} left over")
+                } else {
+                    format!("{} {asset} missing", -**q)
+                }
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -519,16 +631,23 @@ fn balance(spec: &TxSpec, fee: u64, mint: &BTreeMap<Hash28, BTreeMap<Vec<u8>, i6
         None if left.is_empty() => Ok(outputs),
         None => {
             let entries: Vec<_> = left.iter().collect();
-            Err(Error::Unbalanced(format!("{} (fee {fee}; mark an output `\"change\": true` to collect the difference)", describe(&entries))))
+            Err(Error::Unbalanced(format!(
+                "{} (fee {fee}; mark an output `\"change\": true` to collect the difference)",
+                describe(&entries)
+            )))
         }
         Some(ix) => {
             let short: Vec<_> = left.iter().filter(|(_, q)| **q < 0).collect();
             if !short.is_empty() {
-                return Err(Error::Unbalanced(format!("{} (fee {fee})", describe(&short))));
+                return Err(Error::Unbalanced(format!(
+                    "{} (fee {fee})",
+                    describe(&short)
+                )));
             }
             let change = &mut outputs[ix].value;
             for ((policy, name), qty) in left {
-                let qty = u64::try_from(qty).map_err(|_| Error::Unbalanced("change exceeds u64".into()))?;
+                let qty = u64::try_from(qty)
+                    .map_err(|_| Error::Unbalanced("change exceeds u64".into()))?;
                 if policy.is_empty() {
                     change.lovelace += qty;
                 } else {
@@ -541,7 +660,10 @@ fn balance(spec: &TxSpec, fee: u64, mint: &BTreeMap<Hash28, BTreeMap<Vec<u8>, i6
 }
 
 fn tx_input(out_ref: OutRef) -> TransactionInput {
-    TransactionInput { transaction_id: Hash::new(out_ref.tx_id), index: out_ref.index }
+    TransactionInput {
+        transaction_id: Hash::new(out_ref.tx_id),
+        index: out_ref.index,
+    }
 }
 
 fn stake_credential(credential: Credential) -> StakeCredential {
@@ -571,7 +693,9 @@ pub fn address_bytes(address: &Address) -> Vec<u8> {
         Stake::None => ShelleyDelegationPart::Null,
         Stake::Inline(Credential::Key(h)) => ShelleyDelegationPart::key_hash(Hash::new(h)),
         Stake::Inline(Credential::Script(h)) => ShelleyDelegationPart::script_hash(Hash::new(h)),
-        Stake::Pointer(slot, tx, cert) => ShelleyDelegationPart::Pointer(Pointer::new(slot, tx, cert)),
+        Stake::Pointer(slot, tx, cert) => {
+            ShelleyDelegationPart::Pointer(Pointer::new(slot, tx, cert))
+        }
     };
     ShelleyAddress::new(Network::Mainnet, payment, delegation).to_vec()
 }
@@ -583,19 +707,29 @@ pub fn tx_output(output: &Output) -> Result<TransactionOutput, Error> {
     } else {
         let mut policies: BTreeMap<&[u8], Vec<(Bytes, PositiveCoin)>> = BTreeMap::new();
         for ((policy, name), qty) in &output.value.assets {
-            let qty = PositiveCoin::try_from(*qty)
-                .map_err(|_| Error::Invalid(format!("output holds a zero quantity of {}.{}", hex::encode(policy), hex::encode(name))))?;
-            policies.entry(policy).or_default().push((Bytes::from(name.clone()), qty));
+            let qty = PositiveCoin::try_from(*qty).map_err(|_| {
+                Error::Invalid(format!(
+                    "output holds a zero quantity of {}.{}",
+                    hex::encode(policy),
+                    hex::encode(name)
+                ))
+            })?;
+            policies
+                .entry(policy)
+                .or_default()
+                .push((Bytes::from(name.clone()), qty));
         }
         let multiasset = policies
             .into_iter()
             .map(|(policy, assets)| {
                 let policy = policy_hash(policy)?;
-                let assets = NonEmptyKeyValuePairs::from_vec(assets).ok_or_else(|| Error::Invalid("empty policy".into()))?;
+                let assets = NonEmptyKeyValuePairs::from_vec(assets)
+                    .ok_or_else(|| Error::Invalid("empty policy".into()))?;
                 Ok((policy, assets))
             })
             .collect::<Result<Vec<_>, Error>>()?;
-        let multiasset = NonEmptyKeyValuePairs::from_vec(multiasset).ok_or_else(|| Error::Invalid("empty value".into()))?;
+        let multiasset = NonEmptyKeyValuePairs::from_vec(multiasset)
+            .ok_or_else(|| Error::Invalid("empty value".into()))?;
         conway::Value::Multiasset(output.value.lovelace, multiasset)
     };
     let datum_option = match &output.datum {
@@ -605,7 +739,9 @@ pub fn tx_output(output: &Output) -> Result<TransactionOutput, Error> {
     };
     let script_ref = output.reference_script.as_ref().map(|script| {
         CborWrap(match script {
-            Script::PlutusV3 { bytes, .. } => PseudoScript::PlutusV3Script(PlutusScript::<3>(Bytes::from(bytes.clone()))),
+            Script::PlutusV3 { bytes, .. } => {
+                PseudoScript::PlutusV3Script(PlutusScript::<3>(Bytes::from(bytes.clone())))
+            }
             Script::Signature { key } => PseudoScript::NativeScript(native_script(key)),
         })
     });
@@ -618,9 +754,9 @@ pub fn tx_output(output: &Output) -> Result<TransactionOutput, Error> {
 }
 
 fn policy_hash(policy: &[u8]) -> Result<Hash<28>, Error> {
-    let bytes: [u8; 28] = policy
-        .try_into()
-        .map_err(|_| Error::Invalid(format!("policy id {} is not 28 bytes", hex::encode(policy))))?;
+    let bytes: [u8; 28] = policy.try_into().map_err(|_| {
+        Error::Invalid(format!("policy id {} is not 28 bytes", hex::encode(policy)))
+    })?;
     Ok(Hash::new(bytes))
 }
 
@@ -629,18 +765,22 @@ pub fn datum_hash(data: &PlutusData) -> Result<Hash<32>, Error> {
     Ok(Hasher::<256>::hash(&encode(data)?))
 }
 
-fn mint_field(mint: &BTreeMap<Hash28, BTreeMap<Vec<u8>, i64>>) -> Result<Option<conway::Mint>, Error> {
+fn mint_field(
+    mint: &BTreeMap<Hash28, BTreeMap<Vec<u8>, i64>>,
+) -> Result<Option<conway::Mint>, Error> {
     let policies = mint
         .iter()
         .map(|(policy, assets)| {
             let assets = assets
                 .iter()
                 .map(|(name, qty)| {
-                    let qty = NonZeroInt::try_from(*qty).map_err(|_| Error::Invalid("zero mint quantity".into()))?;
+                    let qty = NonZeroInt::try_from(*qty)
+                        .map_err(|_| Error::Invalid("zero mint quantity".into()))?;
                     Ok((Bytes::from(name.clone()), qty))
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
-            let assets = NonEmptyKeyValuePairs::from_vec(assets).ok_or_else(|| Error::Invalid("empty mint".into()))?;
+            let assets = NonEmptyKeyValuePairs::from_vec(assets)
+                .ok_or_else(|| Error::Invalid("empty mint".into()))?;
             Ok((Hash::new(*policy), assets))
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -665,7 +805,12 @@ fn script_data_hash(
         .map(1)
         .and_then(|e| e.u8(2))
         .and_then(|e| e.array(costs.len() as u64))
-        .and_then(|e| costs.iter().try_for_each(|c| e.i64(*c).map(|_| ())).map(|_| e));
+        .and_then(|e| {
+            costs
+                .iter()
+                .try_for_each(|c| e.i64(*c).map(|_| ()))
+                .map(|_| e)
+        });
     written.map_err(|err| Error::Encode(err.to_string()))?;
     preimage.extend(views);
     Ok(Hasher::<256>::hash(&preimage))
@@ -681,19 +826,36 @@ mod tests {
 
     #[test]
     fn reward_accounts_order_scripts_first() {
-        let mut creds = [Credential::Key([0; 28]), Credential::Script([9; 28]), Credential::Script([1; 28])];
+        let mut creds = [
+            Credential::Key([0; 28]),
+            Credential::Script([9; 28]),
+            Credential::Script([1; 28]),
+        ];
         creds.sort_by_key(|c| credential_order(*c));
-        assert_eq!(creds, [Credential::Script([1; 28]), Credential::Script([9; 28]), Credential::Key([0; 28])]);
+        assert_eq!(
+            creds,
+            [
+                Credential::Script([1; 28]),
+                Credential::Script([9; 28]),
+                Credential::Key([0; 28])
+            ]
+        );
     }
 
     #[test]
     fn addresses_encode_as_shelley_mainnet() {
-        let address = Address { payment: Credential::Script([1; 28]), stake: Stake::Inline(Credential::Key([2; 28])) };
+        let address = Address {
+            payment: Credential::Script([1; 28]),
+            stake: Stake::Inline(Credential::Key([2; 28])),
+        };
         let bytes = address_bytes(&address);
         // Header 0b0001_0001: script payment, key stake, mainnet.
         assert_eq!(bytes[0], 0x11);
         assert_eq!(bytes.len(), 57);
-        let enterprise = Address { payment: Credential::Key([1; 28]), stake: Stake::None };
+        let enterprise = Address {
+            payment: Credential::Key([1; 28]),
+            stake: Stake::None,
+        };
         assert_eq!(address_bytes(&enterprise)[0], 0x61);
     }
 }

@@ -16,8 +16,11 @@ fn validators_root() -> PathBuf {
 }
 
 /// Collects each test's module, name, outcome and logs.
+/// A test's qualified name, whether it passed, and its logs.
+type Outcome = (String, bool, Vec<String>);
+
 #[derive(Clone, Default)]
-struct Outcomes(Arc<Mutex<Vec<(String, bool, Vec<String>)>>>);
+struct Outcomes(Arc<Mutex<Vec<Outcome>>>);
 
 impl EventListener for Outcomes {
     fn handle_event(&self, event: Event) {
@@ -54,7 +57,11 @@ fn aiken_tests_pass() {
         .filter(|(_, ok, _)| !ok)
         .map(|(name, _, logs)| format!("{name}\n    {}", logs.join("\n    ")))
         .collect();
-    assert!(failed.is_empty(), "failing Aiken tests:\n{}", failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "failing Aiken tests:\n{}",
+        failed.join("\n")
+    );
     if let Err(errors) = checked {
         let shown: Vec<String> = errors.iter().map(|e| format!("{e:?}")).collect();
         panic!("aiken check failed:\n{}", shown.join("\n"));
@@ -66,7 +73,10 @@ fn aiken_tests_pass() {
 #[test]
 fn aiken_sources_are_formatted() {
     let root = validators_root();
-    let files = vec![root.join("lib").display().to_string(), root.join("validators").display().to_string()];
+    let files = vec![
+        root.join("lib").display().to_string(),
+        root.join("validators").display().to_string(),
+    ];
     if let Err(errors) = aiken_project::format::run(false, true, files) {
         let shown: Vec<String> = errors.iter().map(|e| format!("{e:?}")).collect();
         panic!(

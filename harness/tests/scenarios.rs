@@ -23,9 +23,18 @@ fn each_fixture(check: impl Fn(&PathBuf, &Params) -> Option<String> + Sync) -> V
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().filter_map(|f| check(f, &params)).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(|| {
+                    part.iter()
+                        .filter_map(|f| check(f, &params))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("worker does not panic")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker does not panic"))
+            .collect()
     })
 }
 
@@ -52,7 +61,12 @@ fn every_fixture_reaches_its_declared_outcome() {
         }
         Err(err) => Some(format!("{}: cannot replay: {err}", file.display())),
     });
-    assert!(problems.is_empty(), "{} fixture(s) misbehave:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} fixture(s) misbehave:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -62,7 +76,12 @@ fn every_transaction_round_trips_through_cbor() {
         let bytes = &replayed.record.built.bytes;
         let decoded: conway::Tx = match minicbor::decode(bytes) {
             Ok(tx) => tx,
-            Err(err) => return Some(format!("{}: transaction does not decode: {err}", file.display())),
+            Err(err) => {
+                return Some(format!(
+                    "{}: transaction does not decode: {err}",
+                    file.display()
+                ));
+            }
         };
         let again = minicbor::to_vec(&decoded).expect("encoding into a Vec cannot fail");
         (again != *bytes).then(|| format!("{}: re-encoded transaction differs", file.display()))

@@ -261,6 +261,38 @@ mod tests {
     }
 
     #[test]
+    fn schema_describes_every_typed_datum_with_its_fields() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/schema.json");
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let defs = &schema["$defs"];
+        for datum in all().iter().flat_map(|p| p.datums) {
+            let typed = defs
+                .as_object()
+                .unwrap()
+                .values()
+                .find_map(|d| d["properties"].get(datum.key))
+                .unwrap_or_else(|| panic!("schema.json has no {}", datum.key));
+            let mut required: Vec<&str> = typed["required"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap())
+                .collect();
+            let mut fields: Vec<&str> = datum.constructor.fields.iter().map(|f| f.name).collect();
+            required.sort_unstable();
+            fields.sort_unstable();
+            assert_eq!(required, fields, "{}", datum.key);
+        }
+        let protocols: Vec<_> = schema["properties"]["protocol"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(protocols.len(), all().len());
+    }
+
+    #[test]
     fn lookups_find_swaps() {
         assert_eq!(find("swaps").map(|p| p.name), Some("swaps"));
         assert!(find("nope").is_none());
