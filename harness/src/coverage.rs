@@ -1,7 +1,7 @@
 //! Rule coverage: for every rule of the catalogue, the fixtures that show it holding (a passing
 //! fixture listing it) and the fixtures that show it enforced (a failing fixture that must fail
-//! for it). Script rules need both; informative rules need a passing fixture; ledger and
-//! off-chain rules are marked as such and need nothing.
+//! for it). Script rules need both; permissive and informative rules need a passing fixture;
+//! ledger and off-chain rules are marked as such and need nothing.
 //!
 //! Coverage reads the fixtures' declarations; `harness replay` (and `cargo test`) prove each
 //! declaration true.
@@ -32,7 +32,7 @@ impl RuleCoverage {
     pub fn complete(&self) -> bool {
         match self.kind {
             Kind::Script => !self.passing.is_empty() && !self.failing.is_empty(),
-            Kind::Info => !self.passing.is_empty(),
+            Kind::Permit | Kind::Info => !self.passing.is_empty(),
             Kind::Ledger | Kind::Off => true,
         }
     }
@@ -40,7 +40,7 @@ impl RuleCoverage {
     /// What the rule still lacks, if anything.
     pub fn missing(&self) -> Vec<&'static str> {
         let mut missing = Vec::new();
-        let needs_pass = matches!(self.kind, Kind::Script | Kind::Info);
+        let needs_pass = matches!(self.kind, Kind::Script | Kind::Permit | Kind::Info);
         if needs_pass && self.passing.is_empty() {
             missing.push("passing");
         }

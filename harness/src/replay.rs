@@ -83,11 +83,20 @@ pub struct Replayed {
 }
 
 impl Replayed {
-    /// True when the actual outcome is the one the fixture expects.
+    /// True when the actual outcome is the one the fixture expects: a fixture that must fail
+    /// for a rule fails when the traced scripts name that rule, or one of the checks the
+    /// catalogue says the rule is enforced through (`via`).
     pub fn matches(&self) -> bool {
         match (&self.scenario.expect, &self.actual) {
             (Expect::Ok, Actual::Ok) => true,
-            (Expect::Fail(rule), Actual::Fail { rules }) => rules.contains(rule),
+            (Expect::Fail(rule), Actual::Fail { rules }) => {
+                let via = crate::rules::find(rule)
+                    .map(|r| r.via.as_slice())
+                    .unwrap_or_default();
+                rules
+                    .iter()
+                    .any(|logged| logged == rule || via.contains(&logged.as_str()))
+            }
             _ => false,
         }
     }

@@ -3,9 +3,15 @@
 //! catalogued rules; coverage reports use [`Kind`] to know which rules need a failing fixture.
 //!
 //! File format, one rule per line, tab-separated (`#` starts a comment line):
-//! `ID  ENFORCERS  KIND  SUMMARY  [deviation: …]`, where ENFORCERS are the spec's brackets joined
-//! by commas (`MINT,WDRL`, `—` for informative rules) and KIND is `script`, `info`, `ledger` or
-//! `off`. The files are generated from the spec by grep (see `fixtures/README.md`).
+//! `ID  ENFORCERS  KIND  SUMMARY  [via: ID…]  [deviation: …]`, where ENFORCERS are the spec's
+//! brackets joined by commas (`MINT,WDRL`, `—` for informative rules) and KIND is `script`,
+//! `permit`, `info`, `ledger` or `off`. The files are generated from the spec by grep (see
+//! `fixtures/README.md`).
+//!
+//! `via:` names the checks through which a rule is enforced when it restates another rule in
+//! another context (SWAP-OW-UPDATE-02 is the beacon output check, SWAP-OW-CREATE-02…14, run by
+//! the withdraw handler): a fixture that must fail for such a rule fails when the traced scripts
+//! name the rule or one of its `via` checks.
 
 use std::sync::OnceLock;
 
@@ -14,6 +20,9 @@ use std::sync::OnceLock;
 pub enum Kind {
     /// Some script checks it: it needs a passing and a failing fixture.
     Script,
+    /// A script rule that only permits something (anyone may fill; a field is not inspected):
+    /// no check can fail because of it, so it needs a passing fixture only.
+    Permit,
     /// Informative (`[—]`): it needs a passing fixture only.
     Info,
     /// Only the ledger enforces it (`[LEDGER]`).
@@ -27,6 +36,7 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Script => "script",
+            Kind::Permit => "permit",
             Kind::Info => "info",
             Kind::Ledger => "ledger",
             Kind::Off => "off",
@@ -36,6 +46,7 @@ impl Kind {
     fn parse(word: &str) -> Option<Kind> {
         match word {
             "script" => Some(Kind::Script),
+            "permit" => Some(Kind::Permit),
             "info" => Some(Kind::Info),
             "ledger" => Some(Kind::Ledger),
             "off" => Some(Kind::Off),
@@ -59,6 +70,8 @@ pub struct Rule {
     pub summary: &'static str,
     /// Where the project deviates from the spec, without the `deviation: ` prefix.
     pub deviation: Option<&'static str>,
+    /// The checks (rule IDs) through which this rule is enforced, when it has no check of its own.
+    pub via: Vec<&'static str>,
 }
 
 /// A malformed catalogue line (a bug in the catalogue, caught by this module's tests).
@@ -108,22 +121,23 @@ fn parse_line(protocol: &'static str, line: &'static str) -> Result<Rule, String
     let cols: Vec<&'static str> = line.split('\t').collect();
     let [id, enforcers, kind, summary, rest @ ..] = cols.as_slice() else {
         return Err(format!(
-            "expected 4 or 5 tab-separated columns, found {}",
+            "expected 4 to 6 tab-separated columns, found {}",
             cols.len()
         ));
     };
-    let deviation = match rest {
-        [] => None,
-        [d] => Some(d.strip_prefix("deviation: ").ok_or_else(|| {
-            format!("the fifth column must start with \"deviation: \", found {d:?}")
-        })?),
-        _ => {
+    let mut deviation = None;
+    let mut via = Vec::new();
+    for column in rest {
+        if let Some(d) = column.strip_prefix("deviation: ") {
+            deviation = Some(d);
+        } else if let Some(ids) = column.strip_prefix("via: ") {
+            via = ids.split(' ').collect();
+        } else {
             return Err(format!(
-                "expected 4 or 5 tab-separated columns, found {}",
-                cols.len()
+                "extra columns must start with \"via: \" or \"deviation: \", found {column:?}"
             ));
         }
-    };
+    }
     let id_ok = id.split('-').count() >= 3
         && id.split('-').all(|p| {
             !p.is_empty()
@@ -140,12 +154,17 @@ fn parse_line(protocol: &'static str, line: &'static str) -> Result<Rule, String
         return Err(format!("{id}: empty enforcer in {enforcers:?}"));
     }
     let kind = Kind::parse(kind).ok_or_else(|| {
-        format!("{id}: expected kind script, info, ledger or off, found {kind:?}")
+        format!("{id}: expected kind script, permit, info, ledger or off, found {kind:?}")
     })?;
     if summary.trim().is_empty() || summary.chars().count() > MAX_SUMMARY {
         return Err(format!(
             "{id}: summary must be 1 to {MAX_SUMMARY} characters, found {}",
             summary.chars().count()
+        ));
+    }
+    if !via.is_empty() && kind != Kind::Script {
+        return Err(format!(
+            "{id}: only script rules are enforced via other checks"
         ));
     }
     Ok(Rule {
@@ -155,6 +174,7 @@ fn parse_line(protocol: &'static str, line: &'static str) -> Result<Rule, String
         kind,
         summary,
         deviation,
+        via,
     })
 }
 
@@ -218,7 +238,29 @@ mod tests {
     #[test]
     fn kinds_follow_enforcers() {
         for rule in catalogue() {
-            assert_eq!(kind_of(&rule.enforcers), Some(rule.kind), "{}", rule.id);
+            // A permissive rule is a script rule that nothing can fail for.
+            let kind = if rule.kind == Kind::Permit {
+                Kind::Script
+            } else {
+                rule.kind
+            };
+            assert_eq!(kind_of(&rule.enforcers), Some(kind), "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn via_names_catalogued_checks() {
+        for rule in catalogue() {
+            for id in &rule.via {
+                let check =
+                    find(id).unwrap_or_else(|| panic!("{}: via {id} is not catalogued", rule.id));
+                assert_eq!(check.kind, Kind::Script, "{}: via {id}", rule.id);
+                assert!(
+                    check.via.is_empty(),
+                    "{}: via {id}, itself enforced via others",
+                    rule.id
+                );
+            }
         }
     }
 
@@ -230,15 +272,14 @@ mod tests {
             .collect();
         assert_eq!(swaps.len(), 92);
         let count = |k: Kind| swaps.iter().filter(|r| r.kind == k).count();
-        assert_eq!(
-            (
-                count(Kind::Script),
-                count(Kind::Info),
-                count(Kind::Ledger),
-                count(Kind::Off)
-            ),
-            (84, 4, 3, 1)
-        );
+        let kinds = [
+            Kind::Script,
+            Kind::Permit,
+            Kind::Info,
+            Kind::Ledger,
+            Kind::Off,
+        ];
+        assert_eq!(kinds.map(count), [80, 4, 4, 3, 1]);
         // When the spec sits beside the repository (as in CI), the IDs must be exactly its IDs.
         let spec = concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -293,11 +334,18 @@ mod tests {
     #[test]
     fn malformed_lines_are_reported() {
         let cases = [
-            ("SWAP-X-01\tSPEND\tscript", "expected 4 or 5"),
+            ("SWAP-X-01\tSPEND\tscript", "expected 4 to 6"),
+            (
+                "SWAP-X-01\tSPEND\tinfo\ts\tvia: SWAP-X-02",
+                "only script rules",
+            ),
             ("swap-x-01\tSPEND\tscript\ts", "expected a rule ID"),
             ("SWAP-X-01\tSPEND\tmaybe\ts", "expected kind"),
             ("SWAP-X-01\tSPEND\tscript\t", "summary must be"),
-            ("SWAP-X-01\tSPEND\tscript\ts\tnote", "deviation: "),
+            (
+                "SWAP-X-01\tSPEND\tscript\ts\tnote",
+                "\"via: \" or \"deviation: \"",
+            ),
             (
                 "SWAP-X-01\tSPEND\tscript\ts\nSWAP-X-01\tSPEND\tscript\ts",
                 "listed twice",

@@ -105,6 +105,16 @@ pub fn build(
     fee: u64,
     units: &BTreeMap<RedeemersKey, ExUnits>,
 ) -> Result<Built, Error> {
+    let era_start = params.slot_config.zero_slot;
+    if let Some(slot) = [spec.valid_from, spec.valid_to]
+        .into_iter()
+        .flatten()
+        .find(|s| *s < era_start)
+    {
+        return Err(Error::Invalid(format!(
+            "validity slot {slot} is before slot {era_start}, where the parameter set's time starts"
+        )));
+    }
     let sorted_inputs: Vec<&crate::scenario::Input> = {
         let mut inputs: Vec<_> = spec.inputs.iter().collect();
         inputs.sort_by_key(|i| i.utxo.out_ref);
