@@ -192,19 +192,30 @@ pub fn coverage(paths: &[PathBuf], format: Format) -> Result<Exit, Error> {
     })
 }
 
+/// The name of a fixture's emitted files: its path below `fixtures/` (or its file name), without
+/// the extension, directories joined by `__`. Only plain path components are kept, so nothing
+/// can land outside the output directory.
+fn emitted_name(path: &Path) -> String {
+    let path = path.with_extension("");
+    let parts: Vec<&str> = path
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => part.to_str(),
+            _ => None,
+        })
+        .collect();
+    let below = parts
+        .iter()
+        .rposition(|p| *p == "fixtures")
+        .map_or(parts.len().saturating_sub(1), |i| i + 1);
+    parts[below.min(parts.len())..].join("__")
+}
+
 /// Writes a replayed scenario's signed transaction (a cardano-cli text envelope) and the UTxOs it
 /// reads (CBOR of each input and output) for cross-checking with other tools.
 fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
     std::fs::create_dir_all(dir)?;
-    let stem: String = replayed
-        .scenario
-        .path
-        .with_extension("")
-        .components()
-        .filter_map(|c| c.as_os_str().to_str())
-        .filter(|c| *c != "." && *c != ".." && *c != "fixtures")
-        .collect::<Vec<_>>()
-        .join("__");
+    let stem = emitted_name(&replayed.scenario.path);
     let built = &replayed.record.built;
     let envelope = serde_json::json!({
         "type": "Tx ConwayEra",
@@ -231,4 +242,21 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
         serde_json::to_string_pretty(&utxos).unwrap_or_default(),
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emitted_names_stay_inside_the_output_directory() {
+        let name = |p: &str| emitted_name(Path::new(p));
+        assert_eq!(
+            name("/work/main/harness/../fixtures/swaps/one_way/fill/a.json"),
+            "swaps__one_way__fill__a"
+        );
+        assert_eq!(name("fixtures/x.json"), "x");
+        assert_eq!(name("/tmp/other/y.json"), "y");
+        assert_eq!(name("../z.json"), "z");
+    }
 }

@@ -1,0 +1,232 @@
+//! The `harness` binary as a user runs it: exit codes (0 as expected, 1 mismatch, 2 bad input),
+//! machine-readable output, and the files `--emit-cbor` writes.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+fn harness(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn example(name: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/swaps/one_way")
+        .join(name);
+    path.display().to_string()
+}
+
+/// A scratch directory for one test, emptied first.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("harness-cli-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir is writable");
+    dir
+}
+
+/// The example create fixture, with its expectation replaced.
+fn with_expectation(dir: &Path, rules: &str, expect: &str) -> String {
+    let text = std::fs::read_to_string(example("create/create_one_token_to_ada.json"))
+        .expect("example exists");
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
+    json["rules"] = serde_json::from_str(rules).expect("rules JSON");
+    json["expect"] = serde_json::from_str(expect).expect("expect JSON");
+    let path = dir.join("changed.json");
+    std::fs::write(&path, json.to_string()).expect("write fixture");
+    path.display().to_string()
+}
+
+#[test]
+fn replay_exits_zero_when_every_outcome_is_expected() {
+    let out = harness(&[
+        "replay",
+        &example("create/create_one_token_to_ada.json"),
+        &example("fill"),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("PASS"), "{stdout}");
+    assert!(stdout.contains("0 failed"), "{stdout}");
+}
+
+#[test]
+fn replay_exits_one_on_a_mismatch() {
+    let dir = scratch("mismatch");
+    let fixture = with_expectation(
+        &dir,
+        r#"["SWAP-OW-CREATE-12"]"#,
+        r#"{"fail": "SWAP-OW-CREATE-12"}"#,
+    );
+    let out = harness(&["replay", &fixture]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("MISMATCH")
+            && stdout.contains("expected fail SWAP-OW-CREATE-12, actual ok"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn replay_exits_two_on_bad_input_and_names_the_file() {
+    let dir = scratch("bad");
+    let path = dir.join("broken.json");
+    std::fs::write(&path, "{\"description\": ").expect("write fixture");
+    let out = harness(&["replay", &path.display().to_string()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("broken.json") && stderr.contains("malformed JSON"),
+        "{stderr}"
+    );
+
+    let missing = harness(&["replay", "no/such/dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/dir"));
+
+    let usage = harness(&["replay"]);
+    assert_eq!(usage.status.code(), Some(2), "usage errors exit 2");
+    let format = harness(&["replay", "--format", "xml", &example("fill")]);
+    assert_eq!(
+        format.status.code(),
+        Some(2),
+        "an unknown format is a usage error"
+    );
+}
+
+#[test]
+fn replay_json_reports_every_redeemer_and_the_totals() {
+    let out = harness(&[
+        "replay",
+        "--format",
+        "json",
+        &example("create/create_one_token_to_ada.json"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let scenario = &json["scenarios"][0];
+    assert_eq!(scenario["matches"], true);
+    assert_eq!(scenario["actual"]["outcome"], "ok");
+    let redeemers = scenario["redeemers"].as_array().expect("redeemers");
+    assert_eq!(redeemers.len(), 1);
+    assert_eq!(redeemers[0]["purpose"], "mint ow_beacon");
+    let mem = redeemers[0]["mem"].as_u64().expect("mem");
+    assert!(mem > 0 && scenario["mem"] == mem, "{scenario}");
+    assert!(
+        scenario["fee"].as_u64().expect("fee") > 155_381,
+        "a fee above the fixed part"
+    );
+    assert_eq!(json["summary"]["mismatched"], 0);
+}
+
+#[test]
+fn emit_cbor_writes_the_transaction_and_its_utxos() {
+    let dir = scratch("emit");
+    let out = harness(&[
+        "replay",
+        "--emit-cbor",
+        &dir.display().to_string(),
+        &example("fill"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("emit dir exists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let tx = names
+        .iter()
+        .find(|n| n.ends_with(".tx.json"))
+        .expect("a transaction envelope");
+    let envelope: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(tx)).expect("read"))
+            .expect("envelope is JSON");
+    assert_eq!(envelope["type"], "Tx ConwayEra");
+    let bytes = hex::decode(envelope["cborHex"].as_str().expect("cborHex")).expect("hex");
+    assert!(
+        pallas_traverse::MultiEraTx::decode_for_era(pallas_traverse::Era::Conway, &bytes).is_ok()
+    );
+    let utxos = names
+        .iter()
+        .find(|n| n.ends_with(".utxos.json"))
+        .expect("the resolved UTxOs");
+    let utxos: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(utxos)).expect("read"))
+            .expect("utxos are JSON");
+    assert!(
+        utxos
+            .as_array()
+            .is_some_and(|u| !u.is_empty() && u[0]["output_cbor"].is_string())
+    );
+}
+
+#[test]
+fn scripts_lists_hashes_sizes_and_parameters() {
+    let out = harness(&["scripts", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let beacon = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == "ow_beacon")
+        .expect("ow_beacon");
+    let swap = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == "ow_swap")
+        .expect("ow_swap");
+    assert_eq!(
+        beacon["parameters"][0],
+        format!("ow_swap={}", swap["hash"].as_str().expect("hash"))
+    );
+    assert_eq!(beacon["plutus"], "v3");
+    assert!(beacon["size"].as_u64().expect("size") > 100);
+}
+
+#[test]
+fn coverage_reports_rules_and_what_they_lack() {
+    let out = harness(&["coverage", "--format", "json", &example("create")]);
+    // Only the create examples: plenty of rules lack fixtures, so coverage is incomplete.
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let rules = json["rules"].as_array().expect("rules");
+    let exec = rules
+        .iter()
+        .find(|r| r["id"] == "SWAP-OW-EXEC-09")
+        .expect("EXEC-09 is catalogued");
+    assert_eq!(exec["kind"], "script");
+    let ledger = rules
+        .iter()
+        .find(|r| r["id"] == "SWAP-COM-08")
+        .expect("COM-08");
+    assert_eq!(ledger["kind"], "ledger");
+    assert!(
+        json["incomplete"]
+            .as_array()
+            .expect("incomplete")
+            .iter()
+            .any(|r| r["id"] == "SWAP-OW-EXEC-09")
+    );
+    assert!(
+        !json["incomplete"]
+            .as_array()
+            .expect("incomplete")
+            .iter()
+            .any(|r| r["id"] == "SWAP-COM-08")
+    );
+}
