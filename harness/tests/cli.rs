@@ -230,3 +230,33 @@ fn coverage_reports_rules_and_what_they_lack() {
             .any(|r| r["id"] == "SWAP-COM-08")
     );
 }
+
+#[test]
+fn an_unbalanced_fixture_is_bad_input_naming_what_is_missing() {
+    let dir = scratch("unbalanced");
+    let text = std::fs::read_to_string(example("create/create_one_token_to_ada.json"))
+        .expect("example exists");
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
+    // Without a change output the value must balance exactly, and it does not.
+    let outputs = json["tx"]["outputs"].as_array_mut().expect("outputs");
+    outputs.retain(|o| o.get("change").is_none());
+    let path = dir.join("unbalanced.json");
+    std::fs::write(&path, json.to_string()).expect("write fixture");
+    let out = harness(&["replay", &path.display().to_string()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("unbalanced.json") && stderr.contains("value does not balance"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("lovelace left over"), "{stderr}");
+
+    // With a change output, spending more than the inputs hold is reported as missing.
+    let mut json: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
+    json["tx"]["outputs"][0]["value"]["lovelace"] = serde_json::json!(900_000_000u64);
+    std::fs::write(&path, json.to_string()).expect("write fixture");
+    let out = harness(&["replay", &path.display().to_string()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("lovelace missing"), "{stderr}");
+}
