@@ -2,6 +2,7 @@
 //! arguments and maps [`Exit`] and [`Error`] to exit codes.
 
 use crate::{
+    budget::{self, Budget},
     coverage,
     deploy::{Build, Deployment},
     fixture::ExpectSpec,
@@ -12,6 +13,7 @@ use crate::{
 };
 use pallas_codec::minicbor;
 use std::{
+    collections::BTreeMap,
     fmt::Write as _,
     path::{Path, PathBuf},
 };
@@ -40,6 +42,8 @@ pub enum Error {
     Fixture(#[from] crate::fixture::Error),
     #[error("deployment: {0}")]
     Deployment(String),
+    #[error("budget baseline {0}")]
+    Baseline(String),
 }
 
 /// `harness replay`: replays every fixture under `paths` and prints the report.
@@ -87,6 +91,117 @@ pub fn replay(
         Exit::Success
     } else {
         Exit::Mismatch
+    })
+}
+
+/// What `harness budget` does with the baselines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetMode {
+    /// Print the changes against the baselines.
+    Report,
+    /// Print them and exit 1 when there is any (the CI gate).
+    Check,
+    /// Rewrite the baselines with the current figures.
+    Update,
+}
+
+/// The bundled fixtures directory.
+fn fixtures_root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
+}
+
+/// `harness budget`: the current costs of every fixture and script against the baselines.
+pub fn budget(
+    paths: &[PathBuf],
+    format: Format,
+    params: Option<&Path>,
+    mode: BudgetMode,
+    all: bool,
+) -> Result<Exit, Error> {
+    let params = match params {
+        Some(path) => Params::load(path)?,
+        None => Params::mainnet()?,
+    };
+    let default = [fixtures_root()];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let files = replay::collect(paths)?;
+    if files.is_empty() {
+        return Err(Error::NoFixtures(
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    let mut lines = Vec::new();
+    let mut failures = Vec::new();
+    for file in &files {
+        let replayed = match replay::replay_file(file, &params) {
+            Ok(replayed) => replayed,
+            Err(err) => {
+                failures.push(err.to_string());
+                continue;
+            }
+        };
+        let current = Budget::of(&replayed);
+        let path = budget::baseline_path(file);
+        let baseline: Option<Budget> = budget::read(&path).map_err(Error::Baseline)?;
+        lines.extend(budget::compare(
+            &file.display().to_string(),
+            baseline.as_ref(),
+            &current,
+        ));
+        if mode == BudgetMode::Update && baseline.as_ref() != Some(&current) {
+            budget::write(&path, &current).map_err(Error::Baseline)?;
+        }
+    }
+    for orphan in budget::orphans(paths)? {
+        lines.push(budget::Line {
+            subject: orphan.display().to_string(),
+            figure: "budget file without a fixture".into(),
+            baseline: Some("present".into()),
+            current: None,
+            change: budget::Change::Gone,
+        });
+        if mode == BudgetMode::Update {
+            std::fs::remove_file(&orphan)?;
+        }
+    }
+    // Script sizes are recorded at the top of the directory given (fixtures/ by default).
+    if let [root] = paths
+        && root.is_dir()
+    {
+        let sizes = budget::script_sizes().map_err(Error::Deployment)?;
+        let sizes_path = budget::scripts_path(root);
+        let recorded: BTreeMap<String, u64> = budget::read(&sizes_path)
+            .map_err(Error::Baseline)?
+            .unwrap_or_default();
+        lines.extend(budget::compare_figures(
+            "scripts (bytes)",
+            &recorded,
+            &sizes,
+        ));
+        if mode == BudgetMode::Update && recorded != sizes {
+            budget::write(&sizes_path, &sizes).map_err(Error::Baseline)?;
+        }
+    }
+
+    print!("{}", budget::render(&lines, format, all));
+    if !failures.is_empty() {
+        return Err(Error::BadFixtures {
+            count: failures.len(),
+            details: failures.join("\n"),
+        });
+    }
+    let changed = lines.iter().any(|l| !l.change.passes());
+    Ok(match mode {
+        BudgetMode::Check if changed => Exit::Mismatch,
+        _ => Exit::Success,
     })
 }
 

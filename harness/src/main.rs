@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use harness::{
-    commands::{self, Exit},
+    commands::{self, BudgetMode, Exit},
     report::Format,
 };
 use std::path::PathBuf;
@@ -38,6 +38,25 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         emit_cbor: Option<PathBuf>,
     },
+    /// Compare every fixture's costs and every script's size with the committed baselines.
+    Budget {
+        /// Fixture files or directories (default: fixtures/).
+        paths: Vec<PathBuf>,
+        /// Exit 1 when any figure or outcome differs from its baseline (the CI gate).
+        #[arg(long, conflicts_with = "update")]
+        check: bool,
+        /// Rewrite the baselines with the current figures.
+        #[arg(long)]
+        update: bool,
+        /// Also show the figures that did not change.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, default_value = "terminal")]
+        format: Format,
+        /// Protocol-parameter file (default: the bundled current mainnet set).
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
     /// List the deployed scripts: name, hash, size, parameters, Plutus version.
     Scripts {
         #[arg(long, default_value = "terminal")]
@@ -61,6 +80,21 @@ fn main() {
             params,
             emit_cbor,
         } => commands::replay(&paths, format, params.as_deref(), emit_cbor.as_deref()),
+        Command::Budget {
+            paths,
+            check,
+            update,
+            all,
+            format,
+            params,
+        } => {
+            let mode = match (check, update) {
+                (true, _) => BudgetMode::Check,
+                (_, true) => BudgetMode::Update,
+                _ => BudgetMode::Report,
+            };
+            commands::budget(&paths, format, params.as_deref(), mode, all)
+        }
         Command::Scripts { format } => commands::scripts(format),
         Command::Coverage { paths, format } => commands::coverage(&paths, format),
     };

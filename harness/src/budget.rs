@@ -1,0 +1,381 @@
+//! Budgets of record: each fixture's measured costs (outcome, per-redeemer mem and cpu, size,
+//! fee) in `<fixture>.budget.json` beside it, and each script's compiled size in
+//! `fixtures/scripts.budget.json`, all measured with the silent-trace build.
+//!
+//! The gate is a ratchet: any figure that rises, any outcome that changes, and any figure that
+//! falls without its baseline being lowered fail the check, so the committed baselines are always
+//! the truth. `--update` rewrites them.
+
+use crate::{
+    deploy::{Build, Deployment},
+    replay::Replayed,
+    report::{self, Format},
+};
+use serde::{Deserialize, Serialize};
+use std::{
+    collections::BTreeMap,
+    fmt::Write as _,
+    path::{Path, PathBuf},
+};
+
+/// One redeemer's cost of record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemerBudget {
+    pub purpose: String,
+    pub mem: u64,
+    pub cpu: u64,
+}
+
+/// A fixture's costs of record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    /// `ok`, `fail RULE…` or `over limit: …`.
+    pub outcome: String,
+    pub redeemers: Vec<RedeemerBudget>,
+    /// Transaction size in bytes.
+    pub size: u64,
+    /// Fee in lovelace.
+    pub fee: u64,
+}
+
+impl Budget {
+    /// The figures of a replayed fixture.
+    pub fn of(replayed: &Replayed) -> Budget {
+        Budget {
+            outcome: report::actual_text(&replayed.actual),
+            redeemers: replayed
+                .record
+                .runs
+                .iter()
+                .map(|r| RedeemerBudget {
+                    purpose: r.purpose.clone(),
+                    mem: r.mem,
+                    cpu: r.cpu,
+                })
+                .collect(),
+            size: replayed.record.built.size(),
+            fee: replayed.record.built.fee,
+        }
+    }
+
+    /// Named figures, for comparison: `size`, `fee`, and `mem`/`cpu` per redeemer.
+    fn figures(&self) -> BTreeMap<String, u64> {
+        let mut figures = BTreeMap::from([
+            ("size".to_string(), self.size),
+            ("fee".to_string(), self.fee),
+        ]);
+        for r in &self.redeemers {
+            figures.insert(format!("{} mem", r.purpose), r.mem);
+            figures.insert(format!("{} cpu", r.purpose), r.cpu);
+        }
+        figures
+    }
+}
+
+/// The baseline file of a fixture.
+pub fn baseline_path(fixture: &Path) -> PathBuf {
+    fixture.with_extension("budget.json")
+}
+
+/// The script-size baseline beside the fixtures.
+pub fn scripts_path(fixtures_root: &Path) -> PathBuf {
+    fixtures_root.join("scripts.budget.json")
+}
+
+/// Compiled sizes of the scripts of record, by name.
+pub fn script_sizes() -> Result<BTreeMap<String, u64>, String> {
+    let deployment = Deployment::of(Build::Record)?;
+    Ok(deployment
+        .scripts
+        .iter()
+        .map(|s| (s.name.to_string(), s.size() as u64))
+        .collect())
+}
+
+/// Baseline files under `paths` whose fixture no longer exists.
+pub fn orphans(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
+    let mut found = Vec::new();
+    for path in paths.iter().filter(|p| p.is_dir()) {
+        walk_baselines(path, &mut found)?;
+    }
+    found.retain(|b| {
+        let name = b.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        name != "scripts.budget.json"
+            && !b
+                .with_file_name(name.replace(".budget.json", ".json"))
+                .exists()
+    });
+    Ok(found)
+}
+
+fn walk_baselines(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk_baselines(&path, found)?;
+        } else if path.to_str().is_some_and(|p| p.ends_with(".budget.json")) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// How a figure compares with its baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Same,
+    /// The figure rose: a regression.
+    Raised,
+    /// The figure fell but the baseline still holds the old value: record it.
+    Lowered,
+    /// No baseline holds this figure.
+    New,
+    /// The baseline holds a figure that no longer exists.
+    Gone,
+    /// The outcome differs from the recorded one.
+    Outcome,
+}
+
+impl Change {
+    /// Whether the gate accepts this change.
+    pub fn passes(self) -> bool {
+        self == Change::Same
+    }
+}
+
+/// One line of the budget diff.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    /// The fixture file, or `scripts` for compiled sizes.
+    pub subject: String,
+    pub figure: String,
+    pub baseline: Option<String>,
+    pub current: Option<String>,
+    pub change: Change,
+}
+
+/// Compares current figures with a baseline (either may be missing).
+pub fn compare(subject: &str, baseline: Option<&Budget>, current: &Budget) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let line = |figure: &str, baseline: Option<String>, current: Option<String>, change| Line {
+        subject: subject.to_string(),
+        figure: figure.to_string(),
+        baseline,
+        current,
+        change,
+    };
+    let Some(baseline) = baseline else {
+        lines.push(line(
+            "budget file",
+            None,
+            Some(current.outcome.clone()),
+            Change::New,
+        ));
+        return lines;
+    };
+    let outcome_change = if baseline.outcome == current.outcome {
+        Change::Same
+    } else {
+        Change::Outcome
+    };
+    lines.push(line(
+        "outcome",
+        Some(baseline.outcome.clone()),
+        Some(current.outcome.clone()),
+        outcome_change,
+    ));
+    lines.extend(compare_figures(
+        subject,
+        &baseline.figures(),
+        &current.figures(),
+    ));
+    lines
+}
+
+/// Compares named figures one by one.
+pub fn compare_figures(
+    subject: &str,
+    baseline: &BTreeMap<String, u64>,
+    current: &BTreeMap<String, u64>,
+) -> Vec<Line> {
+    let mut names: Vec<&String> = baseline.keys().chain(current.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let (was, now) = (baseline.get(name), current.get(name));
+            let change = match (was, now) {
+                (Some(a), Some(b)) if b > a => Change::Raised,
+                (Some(a), Some(b)) if b < a => Change::Lowered,
+                (Some(_), Some(_)) => Change::Same,
+                (None, _) => Change::New,
+                (_, None) => Change::Gone,
+            };
+            Line {
+                subject: subject.to_string(),
+                figure: name.clone(),
+                baseline: was.map(u64::to_string),
+                current: now.map(u64::to_string),
+                change,
+            }
+        })
+        .collect()
+}
+
+/// Reads a baseline file; a missing file is `None`, an unreadable one an error naming it.
+pub fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// Writes a baseline file as pretty JSON with a final newline.
+pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Renders the lines that matter (every change, or all lines when `all`).
+pub fn render(lines: &[Line], format: Format, all: bool) -> String {
+    let shown: Vec<&Line> = lines.iter().filter(|l| all || !l.change.passes()).collect();
+    let failing = lines.iter().filter(|l| !l.change.passes()).count();
+    let mut out = String::new();
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let delta = |l: &Line| match (
+        l.baseline.as_deref().map(str::parse::<i128>),
+        l.current.as_deref().map(str::parse::<i128>),
+    ) {
+        (Some(Ok(a)), Some(Ok(b))) if a != 0 => {
+            format!("{:+} ({:+.2}%)", b - a, 100.0 * (b - a) as f64 / a as f64)
+        }
+        (Some(Ok(a)), Some(Ok(b))) => format!("{:+}", b - a),
+        _ => String::new(),
+    };
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({ "lines": shown, "changes": failing });
+            out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            out.push('\n');
+        }
+        Format::Markdown => {
+            let _ = writeln!(
+                out,
+                "| fixture | figure | baseline | current | delta | change |\n|---|---|---:|---:|---:|---|"
+            );
+            for l in &shown {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} | {} | {} | {:?} |",
+                    l.subject,
+                    l.figure,
+                    text(&l.baseline),
+                    text(&l.current),
+                    delta(l),
+                    l.change
+                );
+            }
+            let _ = writeln!(out, "\n{failing} change(s) against the baselines.");
+        }
+        Format::Terminal => {
+            for l in &shown {
+                let _ = writeln!(
+                    out,
+                    "{:<8} {}  {}: {} -> {} {}",
+                    format!("{:?}", l.change).to_lowercase(),
+                    l.subject,
+                    l.figure,
+                    text(&l.baseline),
+                    text(&l.current),
+                    delta(l)
+                );
+            }
+            let _ = writeln!(out, "{failing} change(s) against the baselines");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn budget(mem: u64, outcome: &str) -> Budget {
+        Budget {
+            outcome: outcome.into(),
+            redeemers: vec![RedeemerBudget {
+                purpose: "spend s (ow_swap)".into(),
+                mem,
+                cpu: 10 * mem,
+            }],
+            size: 1000,
+            fee: 200_000,
+        }
+    }
+
+    fn changes(baseline: Option<&Budget>, current: &Budget) -> Vec<Change> {
+        compare("f.json", baseline, current)
+            .into_iter()
+            .map(|l| l.change)
+            .filter(|c| !c.passes())
+            .collect()
+    }
+
+    #[test]
+    fn the_same_figures_pass() {
+        assert!(changes(Some(&budget(100, "ok")), &budget(100, "ok")).is_empty());
+    }
+
+    #[test]
+    fn a_rise_a_fall_and_an_outcome_change_all_fail() {
+        assert_eq!(
+            changes(Some(&budget(100, "ok")), &budget(101, "ok")),
+            [Change::Raised, Change::Raised]
+        );
+        assert_eq!(
+            changes(Some(&budget(100, "ok")), &budget(99, "ok")),
+            [Change::Lowered, Change::Lowered]
+        );
+        assert_eq!(
+            changes(
+                Some(&budget(100, "ok")),
+                &budget(100, "fail SWAP-OW-EXEC-09")
+            ),
+            [Change::Outcome]
+        );
+        assert_eq!(changes(None, &budget(100, "ok")), [Change::New]);
+    }
+
+    #[test]
+    fn a_redeemer_that_appears_or_disappears_is_a_change() {
+        let mut more = budget(100, "ok");
+        more.redeemers.push(RedeemerBudget {
+            purpose: "mint ow_beacon".into(),
+            mem: 1,
+            cpu: 1,
+        });
+        assert_eq!(
+            changes(Some(&budget(100, "ok")), &more),
+            [Change::New, Change::New]
+        );
+        assert_eq!(
+            changes(Some(&more), &budget(100, "ok")),
+            [Change::Gone, Change::Gone]
+        );
+    }
+
+    #[test]
+    fn baselines_sit_beside_their_fixture() {
+        assert_eq!(
+            baseline_path(Path::new("fixtures/a/b.json")),
+            Path::new("fixtures/a/b.budget.json")
+        );
+    }
+}
