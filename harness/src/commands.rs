@@ -277,8 +277,9 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
     Ok(Exit::Success)
 }
 
-/// `harness coverage`: which fixtures cover each rule of the catalogue.
-pub fn coverage(paths: &[PathBuf], format: Format) -> Result<Exit, Error> {
+/// `harness coverage`: which fixtures cover each rule of the catalogue (only the rules whose ID
+/// starts with one of `prefixes`, when any is given).
+pub fn coverage(paths: &[PathBuf], prefixes: &[String], format: Format) -> Result<Exit, Error> {
     let default = [PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../fixtures"
@@ -298,7 +299,10 @@ pub fn coverage(paths: &[PathBuf], format: Format) -> Result<Exit, Error> {
         };
         fixtures.push((file, fixture.rules, expect));
     }
-    let table = coverage::compute(&fixtures);
+    let mut table = coverage::compute(&fixtures);
+    if !prefixes.is_empty() {
+        table.retain(|rule| prefixes.iter().any(|p| rule.id.starts_with(p.as_str())));
+    }
     print!("{}", coverage::render(&table, format));
     Ok(if table.iter().all(|r| r.complete()) {
         Exit::Success

@@ -66,6 +66,9 @@ enum Command {
     Coverage {
         /// Fixture files or directories (default: fixtures/).
         paths: Vec<PathBuf>,
+        /// Only rules whose ID starts with this prefix (repeatable), e.g. `--rules SWAP-OW-`.
+        #[arg(long = "rules", value_name = "PREFIX")]
+        prefixes: Vec<String>,
         #[arg(long, default_value = "terminal")]
         format: Format,
     },
@@ -96,7 +99,11 @@ fn main() {
             commands::budget(&paths, format, params.as_deref(), mode, all)
         }
         Command::Scripts { format } => commands::scripts(format),
-        Command::Coverage { paths, format } => commands::coverage(&paths, format),
+        Command::Coverage {
+            paths,
+            prefixes,
+            format,
+        } => commands::coverage(&paths, &prefixes, format),
     };
     let code = match result {
         Ok(Exit::Success) => 0,
