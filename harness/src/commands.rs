@@ -3,6 +3,7 @@
 
 use crate::{
     budget::{self, Budget},
+    capacity::{self, Action, Capacity},
     coverage,
     deploy::{Build, Deployment},
     fixture::ExpectSpec,
@@ -44,6 +45,10 @@ pub enum Error {
     Deployment(String),
     #[error("budget baseline {0}")]
     Baseline(String),
+    #[error(transparent)]
+    Capacity(#[from] capacity::Error),
+    #[error("unknown action `{0}` (expected one of: {1})")]
+    UnknownAction(String, String),
 }
 
 /// `harness replay`: replays every fixture under `paths` and prints the report.
@@ -203,6 +208,103 @@ pub fn budget(
         BudgetMode::Check if changed => Exit::Mismatch,
         _ => Exit::Success,
     })
+}
+
+/// `harness capacity`: for each action (all when none is named), the most that fit in one
+/// transaction under the parameter set's limits. Progress goes to standard error.
+pub fn capacity(actions: &[String], format: Format, params: Option<&Path>) -> Result<Exit, Error> {
+    let params = match params {
+        Some(path) => Params::load(path)?,
+        None => Params::mainnet()?,
+    };
+    let actions: Vec<Action> = if actions.is_empty() {
+        Action::ALL.to_vec()
+    } else {
+        actions
+            .iter()
+            .map(|name| {
+                Action::named(name).ok_or_else(|| {
+                    let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+                    Error::UnknownAction(name.clone(), known.join(", "))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let mut table = Vec::with_capacity(actions.len());
+    for action in actions {
+        let found = capacity::search(action, &params, |p| {
+            let verdict = if p.over.is_empty() {
+                "fits".to_string()
+            } else {
+                format!("over {}", p.over.join(", "))
+            };
+            eprintln!(
+                "{}: {} actions, {} mem, {} steps, {} bytes: {verdict}",
+                action.name(),
+                p.n,
+                p.mem,
+                p.steps,
+                p.size
+            );
+        })?;
+        table.push(found);
+    }
+    print!("{}", render_capacity(&table, &params, format));
+    Ok(Exit::Success)
+}
+
+fn render_capacity(table: &[Capacity], params: &Params, format: Format) -> String {
+    let ada = |l: u64| format!("{}.{:06}", l / 1_000_000, l % 1_000_000);
+    let fee = |p: &Option<capacity::Point>| p.as_ref().map_or("-".to_string(), |p| ada(p.fee));
+    let mut out = String::new();
+    match format {
+        Format::Json => {
+            let doc = serde_json::json!({ "params": params.name, "limits": {
+                "mem": params.max_tx_ex_units.mem, "steps": params.max_tx_ex_units.steps, "size": params.max_tx_size },
+                "actions": table });
+            out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            out.push('\n');
+        }
+        Format::Markdown | Format::Terminal => {
+            let _ = writeln!(
+                out,
+                "Limits of `{}`: {} mem, {} steps, {} bytes per transaction.\n",
+                params.name,
+                params.max_tx_ex_units.mem,
+                params.max_tx_ex_units.steps,
+                params.max_tx_size
+            );
+            let _ = writeln!(
+                out,
+                "| action | max per tx | bottleneck | mem @max | steps @max | size @max | fee @1 | fee @10 | fee @max | collateral @max |"
+            );
+            let _ = writeln!(out, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+            for c in table {
+                let max = c.max.as_ref();
+                let bottleneck = c
+                    .next
+                    .as_ref()
+                    .map_or(format!("none up to {}", capacity::CEILING), |p| {
+                        p.over.join(", ")
+                    });
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    c.action.name(),
+                    max.map_or(0, |p| p.n),
+                    bottleneck,
+                    max.map_or("-".into(), |p| p.mem.to_string()),
+                    max.map_or("-".into(), |p| p.steps.to_string()),
+                    max.map_or("-".into(), |p| p.size.to_string()),
+                    fee(&c.one),
+                    fee(&c.ten),
+                    fee(&c.max),
+                    max.map_or("-".into(), |p| ada(p.collateral)),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// `harness scripts`: every deployed script of record.

@@ -11,6 +11,7 @@
 )]
 
 pub mod budget;
+pub mod capacity;
 pub mod commands;
 pub mod coverage;
 pub mod deploy;

@@ -57,6 +57,17 @@ enum Command {
         #[arg(long)]
         params: Option<PathBuf>,
     },
+    /// Find, for each batchable action, the most actions one transaction can carry.
+    Capacity {
+        /// Actions to search (default: all): ow-create-same-pair, ow-fill-same-pair, ...
+        #[arg(long = "action", value_name = "NAME")]
+        actions: Vec<String>,
+        #[arg(long, default_value = "terminal")]
+        format: Format,
+        /// Protocol-parameter file (default: the bundled current mainnet set).
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
     /// List the deployed scripts: name, hash, size, parameters, Plutus version.
     Scripts {
         #[arg(long, default_value = "terminal")]
@@ -98,6 +109,11 @@ fn main() {
             };
             commands::budget(&paths, format, params.as_deref(), mode, all)
         }
+        Command::Capacity {
+            actions,
+            format,
+            params,
+        } => commands::capacity(&actions, format, params.as_deref()),
         Command::Scripts { format } => commands::scripts(format),
         Command::Coverage {
             paths,
