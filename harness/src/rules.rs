@@ -311,6 +311,7 @@ mod tests {
             [
                 "SWAP-COM-06",
                 "SWAP-OW-CREATE-04",
+                "SWAP-OW-EXEC-06",
                 "SWAP-TW-CREATE-04",
                 "SWAP-V3-02"
             ]
