@@ -12,6 +12,10 @@
 use crate::{params::Params, tx::Built};
 use pallas_primitives::conway::{CostModels, Language, RedeemerTag, RedeemersKey};
 use pallas_traverse::{Era, MultiEraTx};
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
 use uplc::{
     machine::cost_model::ExBudget,
     tx::{DataLookupTable, SlotConfig, error::Error as TxError, eval::eval_redeemer_with_protocol},
@@ -42,9 +46,22 @@ pub enum Error {
     Evaluation(String),
 }
 
+/// Nanoseconds this process has spent evaluating transactions, for the benchmarks' account of
+/// the harness's own overhead.
+static EVALUATION_NANOS: AtomicU64 = AtomicU64::new(0);
+
+/// Total time this process has spent in [`evaluate`].
+pub fn evaluation_time() -> Duration {
+    Duration::from_nanos(EVALUATION_NANOS.load(Ordering::Relaxed))
+}
+
 /// Evaluates every redeemer of `built`, on a thread with a stack large enough for the machine.
 pub fn evaluate(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Error> {
-    crate::on_large_stack(|| evaluate_here(built, params)).map_err(Error::Evaluation)?
+    let start = Instant::now();
+    let runs = crate::on_large_stack(|| evaluate_here(built, params)).map_err(Error::Evaluation)?;
+    let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    EVALUATION_NANOS.fetch_add(spent, Ordering::Relaxed);
+    runs
 }
 
 fn evaluate_here(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Error> {

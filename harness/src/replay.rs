@@ -42,6 +42,8 @@ pub enum Error {
 pub struct Measured {
     pub built: Built,
     pub runs: Vec<RedeemerRun>,
+    /// Build-and-evaluate rounds it took to settle the fee.
+    pub rounds: usize,
 }
 
 impl Measured {
@@ -166,7 +168,11 @@ pub fn settle(spec: &TxSpec, params: &Params, path: &Path) -> Result<Measured, E
                 )
             })
             .collect();
-        let result = Measured { built, runs };
+        let result = Measured {
+            built,
+            runs,
+            rounds: round + 1,
+        };
         let needed = params.min_fee(
             result.built.size(),
             result.total(),

@@ -1,0 +1,122 @@
+//! Harness speed (criterion): fixture load and resolution, transaction build, evaluation, for a
+//! small scenario (one create) and a large one (ten fills), and the replay of the whole bundled
+//! corpus. Before the benchmarks it prints the harness's own overhead: the share of corpus replay
+//! time spent outside the CEK machine.
+//!
+//! Script cost is not measured here: it is gated by the budget baselines (`harness budget`).
+//! Run: `cargo bench -p benches`.
+
+use criterion::{Criterion, criterion_group};
+use harness::{
+    deploy::{Build, Deployment},
+    eval, fixture,
+    params::Params,
+    replay, resolve, tx,
+};
+use std::{
+    collections::BTreeMap,
+    hint::black_box,
+    path::{Path, PathBuf},
+    time::Instant,
+};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+/// The small and the large scenario.
+fn scenarios() -> [(&'static str, PathBuf); 2] {
+    let one_way = fixtures().join("swaps/one_way");
+    [
+        ("small", one_way.join("create/create_one_token_to_ada.json")),
+        (
+            "large",
+            one_way.join("fill/fill_ten_same_pair_swap_at.json"),
+        ),
+    ]
+}
+
+fn pipeline_stages(c: &mut Criterion) {
+    let params = Params::mainnet().expect("bundled parameters load");
+    let deployment = Deployment::of(Build::Record).expect("validators compile");
+    for (size, path) in scenarios() {
+        c.bench_function(&format!("load_and_resolve/{size}"), |b| {
+            b.iter(|| {
+                let fixture = fixture::load(&path).expect("fixture loads");
+                black_box(resolve::resolve(&fixture, &path, deployment).expect("fixture resolves"))
+            })
+        });
+        let scenario = resolve::load(&path, deployment).expect("fixture resolves");
+        let settled = replay::settle(&scenario.tx, &params, &path).expect("fee settles");
+        let units: BTreeMap<_, _> = settled
+            .runs
+            .iter()
+            .map(|r| {
+                (
+                    r.key.clone(),
+                    harness::params::ExUnits {
+                        mem: r.mem,
+                        steps: r.cpu,
+                    },
+                )
+            })
+            .collect();
+        c.bench_function(&format!("build/{size}"), |b| {
+            b.iter(|| {
+                black_box(
+                    tx::build(&scenario.tx, &params, settled.built.fee, &units).expect("builds"),
+                )
+            })
+        });
+        c.bench_function(&format!("evaluate/{size}"), |b| {
+            b.iter(|| black_box(eval::evaluate(&settled.built, &params).expect("evaluates")))
+        });
+    }
+}
+
+fn corpus(c: &mut Criterion) {
+    let params = Params::mainnet().expect("bundled parameters load");
+    let files = replay::collect(&[fixtures()]).expect("fixtures are readable");
+    let mut group = c.benchmark_group("corpus");
+    group.sample_size(10);
+    group.bench_function(format!("replay/{}_fixtures", files.len()), |b| {
+        b.iter(|| {
+            for file in &files {
+                black_box(replay::replay_file(file, &params).expect("fixture replays"));
+            }
+        })
+    });
+    group.finish();
+}
+
+/// Replays the corpus once and prints how much of the time the CEK machine took.
+fn overhead() {
+    let params = Params::mainnet().expect("bundled parameters load");
+    let files = replay::collect(&[fixtures()]).expect("fixtures are readable");
+    // Warm the deployments and caches first.
+    for file in files.iter().take(2) {
+        let _ = replay::replay_file(file, &params);
+    }
+    let cek_before = eval::evaluation_time();
+    let start = Instant::now();
+    for file in &files {
+        let _ = replay::replay_file(Path::new(file), &params);
+    }
+    let total = start.elapsed();
+    let cek = eval::evaluation_time() - cek_before;
+    let share = 100.0 * (total.as_secs_f64() - cek.as_secs_f64()) / total.as_secs_f64();
+    println!(
+        "corpus of {} fixtures replayed in {:.3} s, {:.3} s of it evaluating scripts: harness overhead {share:.1}%",
+        files.len(),
+        total.as_secs_f64(),
+        cek.as_secs_f64()
+    );
+}
+
+criterion_group!(benches, pipeline_stages, corpus);
+
+fn main() {
+    overhead();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
