@@ -307,6 +307,120 @@ fn render_capacity(table: &[Capacity], params: &Params, format: Format) -> Strin
     out
 }
 
+/// `harness what-if`: replays the fixtures (and, with `capacity`, searches every action's capacity)
+/// under a base parameter set and another one, and lists what changes: outcomes, the limits a
+/// transaction exceeds, capacities and their bottlenecks.
+pub fn what_if(
+    paths: &[PathBuf],
+    base: Option<&Path>,
+    other: &Path,
+    capacity: bool,
+    format: Format,
+) -> Result<Exit, Error> {
+    let base = match base {
+        Some(path) => Params::load(path)?,
+        None => Params::mainnet()?,
+    };
+    let other = Params::load(other)?;
+    let default = [fixtures_root()];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let files = replay::collect(paths)?;
+    let mut rows: Vec<serde_json::Value> = Vec::new();
+    let mut failures = Vec::new();
+    let status = |r: &Replayed| {
+        let limits = if r.over_limits.is_empty() {
+            String::new()
+        } else {
+            format!(" (over: {})", r.over_limits.join(", "))
+        };
+        format!("{}{limits}", report::actual_text(&r.actual))
+    };
+    for file in &files {
+        match (
+            replay::replay_file(file, &base),
+            replay::replay_file(file, &other),
+        ) {
+            (Ok(a), Ok(b)) => {
+                let (was, now) = (status(&a), status(&b));
+                if was != now {
+                    rows.push(serde_json::json!({ "subject": file.display().to_string(), "base": was, "other": now }));
+                }
+            }
+            (Err(err), _) | (_, Err(err)) => failures.push(err.to_string()),
+        }
+    }
+    if capacity {
+        for action in Action::ALL {
+            let quiet = |_: &capacity::Point| {};
+            let (a, b) = (
+                capacity::search(action, &base, quiet)?,
+                capacity::search(action, &other, quiet)?,
+            );
+            let describe = |c: &Capacity| {
+                let n = c.max.as_ref().map_or(0, |p| p.n);
+                let bottleneck = c
+                    .next
+                    .as_ref()
+                    .map_or("none".to_string(), |p| p.over.join(", "));
+                format!("{n} per tx (bottleneck {bottleneck})")
+            };
+            let (was, now) = (describe(&a), describe(&b));
+            if was != now {
+                rows.push(serde_json::json!({ "subject": format!("capacity {}", action.name()), "base": was, "other": now }));
+            }
+        }
+    }
+    let mut out = String::new();
+    match format {
+        Format::Json => {
+            let doc =
+                serde_json::json!({ "base": base.name, "other": other.name, "changes": rows });
+            out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            out.push('\n');
+        }
+        Format::Markdown | Format::Terminal => {
+            let _ = writeln!(
+                out,
+                "| what | under `{}` | under `{}` |\n|---|---|---|",
+                base.name, other.name
+            );
+            for row in &rows {
+                let cell = |k: &str| row[k].as_str().unwrap_or_default().to_string();
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} |",
+                    cell("subject"),
+                    cell("base"),
+                    cell("other")
+                );
+            }
+            let _ = writeln!(
+                out,
+                "\n{} change(s) over {} fixture(s){}.",
+                rows.len(),
+                files.len(),
+                if capacity {
+                    " and every action's capacity"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    print!("{out}");
+    if !failures.is_empty() {
+        return Err(Error::BadFixtures {
+            count: failures.len(),
+            details: failures.join("\n"),
+        });
+    }
+    Ok(Exit::Success)
+}
+
 /// `harness scripts`: every deployed script of record.
 pub fn scripts(format: Format) -> Result<Exit, Error> {
     let deployment = Deployment::of(Build::Record).map_err(Error::Deployment)?;

@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod attack;
 pub mod budget;
 pub mod capacity;
 pub mod commands;

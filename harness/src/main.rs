@@ -68,6 +68,23 @@ enum Command {
         #[arg(long)]
         params: Option<PathBuf>,
     },
+    /// Compare two parameter sets: the fixtures (and capacities) whose outcome, limit status or
+    /// capacity changes.
+    WhatIf {
+        /// Fixture files or directories (default: fixtures/).
+        paths: Vec<PathBuf>,
+        /// The other parameter set.
+        #[arg(long)]
+        params: PathBuf,
+        /// The base parameter set (default: the bundled current mainnet set).
+        #[arg(long)]
+        base: Option<PathBuf>,
+        /// Also search every action's capacity under both sets (slower).
+        #[arg(long)]
+        capacity: bool,
+        #[arg(long, default_value = "terminal")]
+        format: Format,
+    },
     /// List the deployed scripts: name, hash, size, parameters, Plutus version.
     Scripts {
         #[arg(long, default_value = "terminal")]
@@ -114,6 +131,13 @@ fn main() {
             format,
             params,
         } => commands::capacity(&actions, format, params.as_deref()),
+        Command::WhatIf {
+            paths,
+            params,
+            base,
+            capacity,
+            format,
+        } => commands::what_if(&paths, base.as_deref(), &params, capacity, format),
         Command::Scripts { format } => commands::scripts(format),
         Command::Coverage {
             paths,

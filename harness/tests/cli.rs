@@ -260,3 +260,48 @@ fn an_unbalanced_fixture_is_bad_input_naming_what_is_missing() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("lovelace missing"), "{stderr}");
 }
+
+#[test]
+fn what_if_lists_the_fixtures_whose_limit_status_changes() {
+    let dir = scratch("whatif");
+    let mainnet =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/protocol-params.json");
+    let mut params: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(mainnet).expect("params exist"))
+            .expect("params are JSON");
+    params["name"] = "tiny".into();
+    params["max_tx_size"] = 1000.into();
+    let path = dir.join("tiny.json");
+    std::fs::write(&path, params.to_string()).expect("write params");
+    let out = harness(&[
+        "what-if",
+        "--params",
+        &path.display().to_string(),
+        "--format",
+        "json",
+        &example("create"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let changes = json["changes"].as_array().expect("changes");
+    let create = changes
+        .iter()
+        .find(|c| {
+            c["subject"]
+                .as_str()
+                .is_some_and(|s| s.ends_with("create_one_token_to_ada.json"))
+        })
+        .expect("the create no longer fits 1000 bytes");
+    assert_eq!(create["base"], "ok");
+    assert!(
+        create["other"]
+            .as_str()
+            .is_some_and(|s| s.contains("over limit") && s.contains("size")),
+        "{create}"
+    );
+}

@@ -1,0 +1,1401 @@
+//! The threat catalogue: from a passing scenario's [`TxSpec`], every attacked transaction of each
+//! [`Class`], each changing one thing the way an attacker would (issue 4, spec §6).
+//!
+//! Protocol UTxOs are inferred: an output or input is a protocol UTxO when its payment credential
+//! is a protocol's deployment script or it holds a token of a beacon policy. A protocol input is a
+//! **victim** when it is spent without its owner's approval (the ledger-supplied address's stake
+//! credential neither signs nor withdraws: a fill), and a protocol output at a victim's address is
+//! a **continuing** output: everything about it is protected (value, address, datum). Other
+//! protocol outputs are **created** by whoever submits the transaction: only the protocol's
+//! invariants protect them (beacons, datum consistency, address shape, no junk), so the attacks on
+//! them leave alone what their creator may freely choose (amounts, owner, price, `prev_input`).
+//!
+//! The attacker is whoever owns the change output (one at `mallory` is added when there is none):
+//! whatever an attack takes out of a protocol output goes there, and whatever it adds comes from
+//! an input of `mallory`'s that sorts after every fixture input, so positions stay as written.
+
+use super::{Attack, Class, data};
+use crate::{
+    keys::Key,
+    params::Params,
+    protocols::{self, Constructor, FieldKind},
+    resolve::native_script_hash,
+    scenario::{
+        Address, AssetClass, Credential, Datum, Hash28, Input, Mint, OutRef, Output, Scenario,
+        Script, Stake, TxOutput, TxSpec, Utxo, Value,
+    },
+    tx,
+};
+use num_bigint::BigInt;
+use pallas_codec::minicbor;
+use pallas_crypto::hash::Hasher;
+use pallas_primitives::PlutusData;
+use std::collections::{BTreeMap, BTreeSet};
+use uplc::ast::Data;
+
+/// The attacker's key name.
+pub const ATTACKER: &str = "mallory";
+
+/// Redeemer constructors of one script that do the same job, so that swapping one for another is
+/// not an attack (`Swap` and `SwapAt` are both fills).
+const INTERCHANGEABLE: &[(&str, &[&str])] = &[("ow_swap", &["Swap", "SwapAt"])];
+
+/// Words in a script rule's summary that mean the protocol depends on time.
+const TIME_WORDS: &[&str] = &["validity", "deadline", "expir", "slot", "posix", "interval"];
+
+/// The attacks of one scenario, and why classes that produced none do not apply.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    /// Every attack, in a fixed order.
+    pub attacks: Vec<Attack>,
+    /// Classes that cannot apply to this scenario, with the reason.
+    pub not_applicable: BTreeMap<Class, String>,
+}
+
+/// Derives every attack of every class from `scenario`; `honest_size` is the size in bytes of its
+/// honest transaction (datum bloat fills what is left of the maximum transaction size).
+pub fn generate(scenario: &Scenario, params: &Params, honest_size: u64) -> Catalogue {
+    let ctx = Ctx::new(scenario, params, honest_size);
+    let mut catalogue = Catalogue::default();
+    for class in Class::ALL {
+        let outcome = match class {
+            Class::DoubleSatisfaction => ctx.double_satisfaction(),
+            Class::Redirect => ctx.redirect(),
+            Class::ValueTheft => ctx.value_theft(),
+            Class::TokenDust => ctx.token_dust(),
+            Class::DatumTampering => ctx.datum_tampering(),
+            Class::DatumBloat => ctx.datum_bloat(),
+            Class::BeaconTheft => ctx.beacon_theft(),
+            Class::MissingAuthorisation => ctx.missing_authorisation(),
+            Class::OtherRedeemer => ctx.other_redeemer(),
+            Class::ValidityRange => ctx.validity_range(),
+            Class::PairingConfusion => ctx.pairing_confusion(),
+            Class::UnauthorisedStake => ctx.unauthorised_stake(),
+        };
+        match outcome {
+            Ok(list) => catalogue
+                .attacks
+                .extend(list.into_iter().map(|(description, tx)| Attack {
+                    class,
+                    description,
+                    tx,
+                })),
+            Err(reason) => {
+                catalogue.not_applicable.insert(class, reason);
+            }
+        }
+    }
+    catalogue
+}
+
+/// The attacks of one class (description, attacked transaction), or why the class does not apply.
+type Outcome = Result<Vec<(String, TxSpec)>, String>;
+
+struct Ctx<'a> {
+    scenario: &'a Scenario,
+    tx: &'a TxSpec,
+    params: &'a Params,
+    honest_size: u64,
+    /// Protocol scripts of the deployment, by hash: their name.
+    protocol_scripts: BTreeMap<Hash28, String>,
+    /// Beacon policies among them.
+    beacon_policies: BTreeSet<Hash28>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(scenario: &'a Scenario, params: &'a Params, honest_size: u64) -> Ctx<'a> {
+        let mut protocol_scripts = BTreeMap::new();
+        let mut beacon_policies = BTreeSet::new();
+        for (hash, script) in &scenario.tx.scripts {
+            if let Script::PlutusV3 { name, .. } = script
+                && let Some(info) = protocols::script(name)
+            {
+                protocol_scripts.insert(*hash, name.clone());
+                if info.beacon_variant.is_some() {
+                    beacon_policies.insert(*hash);
+                }
+            }
+        }
+        Ctx {
+            scenario,
+            tx: &scenario.tx,
+            params,
+            honest_size,
+            protocol_scripts,
+            beacon_policies,
+        }
+    }
+
+    // ## Who is who
+
+    fn is_protocol_address(&self, address: &Address) -> bool {
+        matches!(address.payment, Credential::Script(h) if self.protocol_scripts.contains_key(&h))
+    }
+
+    fn is_beacon(&self, asset: &AssetClass) -> bool {
+        <[u8; 28]>::try_from(asset.0.as_slice()).is_ok_and(|p| self.beacon_policies.contains(&p))
+    }
+
+    fn is_protocol_output(&self, output: &Output) -> bool {
+        self.is_protocol_address(&output.address)
+            || output.value.assets.keys().any(|a| self.is_beacon(a))
+    }
+
+    /// Whether the owner of `address` approves this transaction (spec OwnerApproval).
+    fn approved(&self, address: &Address) -> bool {
+        match address.stake {
+            Stake::None => true,
+            Stake::Inline(Credential::Key(h)) => self
+                .tx
+                .required_signers
+                .iter()
+                .any(|n| *Key::named(n).hash == h),
+            Stake::Inline(Credential::Script(h)) => self
+                .tx
+                .withdrawals
+                .iter()
+                .any(|w| w.credential == Credential::Script(h)),
+            Stake::Pointer(..) => false,
+        }
+    }
+
+    /// Indexes of protocol inputs spent without their owner's approval.
+    fn victims(&self) -> Vec<usize> {
+        (0..self.tx.inputs.len())
+            .filter(|&i| {
+                let output = &self.tx.inputs[i].utxo.output;
+                self.is_protocol_address(&output.address) && !self.approved(&output.address)
+            })
+            .collect()
+    }
+
+    /// Indexes of protocol outputs, each with whether it is a continuing output.
+    fn protocol_outputs(&self) -> Vec<(usize, bool)> {
+        let victims: Vec<Address> = self
+            .victims()
+            .iter()
+            .map(|&i| self.tx.inputs[i].utxo.output.address)
+            .collect();
+        self.tx
+            .outputs
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.change && self.is_protocol_output(&o.output))
+            .map(|(i, o)| (i, victims.contains(&o.output.address)))
+            .collect()
+    }
+
+    fn label(&self, index: usize, continuing: bool) -> String {
+        let kind = if continuing { "continuing" } else { "created" };
+        format!("{kind} protocol output #{index}")
+    }
+
+    /// The name of the Plutus script a credential runs, if it is a deployment script.
+    fn script_name(&self, hash: &Hash28) -> Option<&str> {
+        match self.tx.scripts.get(hash) {
+            Some(Script::PlutusV3 { name, .. }) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The redeemer constructors of the deployment script `hash`.
+    fn redeemer_table(&self, hash: &Hash28) -> Option<(&str, &'static [Constructor])> {
+        let name = self.script_name(hash)?;
+        protocols::script(name).map(|info| (name, info.redeemers))
+    }
+
+    /// The typed constructor a redeemer of script `hash` is written with.
+    fn constructor_of(&self, hash: &Hash28, redeemer: &PlutusData) -> Option<&'static Constructor> {
+        let (_, table) = self.redeemer_table(hash)?;
+        let (index, fields) = data::as_constr(redeemer)?;
+        table
+            .iter()
+            .find(|c| c.index == index && c.fields.len() == fields.len())
+    }
+
+    /// Whether any spend redeemer names an input by its position.
+    fn uses_input_positions(&self) -> bool {
+        self.tx.inputs.iter().any(|input| {
+            let (Credential::Script(hash), Some(r)) =
+                (input.utxo.output.address.payment, &input.redeemer)
+            else {
+                return false;
+            };
+            self.constructor_of(&hash, r).is_some_and(|c| {
+                c.fields
+                    .iter()
+                    .any(|f| matches!(f.kind, FieldKind::InputIndex))
+            })
+        })
+    }
+
+    /// The field kinds of a protocol datum, when it is one of the protocols' typed datums.
+    fn datum_kinds(&self, datum: &PlutusData) -> Option<Vec<FieldKind>> {
+        let (index, fields) = data::as_constr(datum)?;
+        protocols::all()
+            .iter()
+            .flat_map(|p| p.datums)
+            .find(|d| d.constructor.index == index && d.constructor.fields.len() == fields.len())
+            .map(|d| d.constructor.fields.iter().map(|f| f.kind).collect())
+    }
+
+    // ## Building blocks
+
+    /// A copy of the transaction with the attacker's key known and a change output for them.
+    fn base(&self) -> (TxSpec, usize) {
+        let mut tx = self.tx.clone();
+        tx.keys.insert(attacker_hash(), ATTACKER.to_string());
+        let change = match tx.outputs.iter().position(|o| o.change) {
+            Some(ix) => ix,
+            None => {
+                tx.outputs.push(TxOutput {
+                    output: key_output(attacker_hash(), Value::default()),
+                    change: true,
+                });
+                tx.outputs.len() - 1
+            }
+        };
+        (tx, change)
+    }
+
+    /// Adds an input of the attacker's holding `value`, sorted after every fixture input.
+    fn attacker_input(&self, tx: &mut TxSpec, value: Value) {
+        let n = tx.inputs.len() as u64;
+        tx.inputs.push(Input {
+            utxo: Utxo {
+                name: format!("{ATTACKER}_funds_{n}"),
+                out_ref: OutRef {
+                    tx_id: [0xff; 32],
+                    index: n,
+                },
+                output: key_output(attacker_hash(), value),
+            },
+            redeemer: None,
+        });
+    }
+
+    /// The ledger's minimum lovelace for an output (160 bytes of overhead plus its size), with
+    /// room for any lovelace amount up to 2^32.
+    fn min_lovelace(&self, output: &Output) -> u64 {
+        let mut probe = output.clone();
+        probe.value.lovelace = probe.value.lovelace.max(u64::from(u32::MAX));
+        let size = tx::tx_output(&probe)
+            .ok()
+            .and_then(|o| minicbor::to_vec(&o).ok())
+            .map_or(0, |b| b.len() as u64);
+        self.params.coins_per_utxo_byte * (160 + size)
+    }
+
+    /// Tops an output up to its minimum lovelace from an attacker input.
+    fn top_up(&self, tx: &mut TxSpec, out: usize) {
+        let need = self.min_lovelace(&tx.outputs[out].output);
+        let have = tx.outputs[out].output.value.lovelace;
+        if need > have {
+            tx.outputs[out].output.value.lovelace = need;
+            self.attacker_input(tx, lovelace(need - have));
+        }
+    }
+
+    // ## Classes
+
+    fn double_satisfaction(&self) -> Outcome {
+        let victims = self.victims();
+        if victims.is_empty() {
+            return Err("no protocol input is spent without its owner's approval".into());
+        }
+        let mut out = Vec::new();
+        for &v in &victims {
+            let input = &self.tx.inputs[v];
+            let name = &input.utxo.name;
+            let (tx, _) = self.base();
+            let mut twin = input.clone();
+            twin.utxo.name = format!("{name}_twin");
+            twin.utxo.out_ref = OutRef {
+                tx_id: [0xfe; 32],
+                index: v as u64,
+            };
+            let mut same = tx.clone();
+            same.inputs.push(twin.clone());
+            out.push((
+                format!("a twin of {name} (same address, datum and value) is spent with the same redeemer; no output is added for it"),
+                same,
+            ));
+            // The same, with any input position in the redeemer pointing at the twin itself.
+            if let (Credential::Script(hash), Some(redeemer)) =
+                (input.utxo.output.address.payment, &input.redeemer)
+                && let Some(c) = self.constructor_of(&hash, redeemer)
+                && c.fields.iter().any(|f| f.kind == FieldKind::InputIndex)
+            {
+                let mut fixed = tx.clone();
+                fixed.inputs.push(twin.clone());
+                let position = sorted_position(&fixed, fixed.inputs.len() - 1);
+                let (index, fields) = data::as_constr(redeemer).unwrap_or((0, &[]));
+                let fields = fields
+                    .iter()
+                    .zip(c.fields)
+                    .map(|(d, f)| match f.kind {
+                        FieldKind::InputIndex => Data::integer(BigInt::from(position)),
+                        _ => d.clone(),
+                    })
+                    .collect();
+                if let Some(last) = fixed.inputs.last_mut() {
+                    last.redeemer = Some(Data::constr(index, fields));
+                }
+                out.push((
+                    format!("a twin of {name} (same address, datum and value) is spent with the same redeemer naming the twin's own position {position}; no output is added for it"),
+                    fixed,
+                ));
+            }
+        }
+        // One continuing output left to serve two spent swaps at the same address.
+        let outputs = self.protocol_outputs();
+        for &(i, continuing) in &outputs {
+            let address = self.tx.outputs[i].output.address;
+            let shared = outputs
+                .iter()
+                .any(|&(j, c)| j != i && c && self.tx.outputs[j].output.address == address);
+            if continuing && shared {
+                let (mut tx, _) = self.base();
+                tx.outputs.remove(i);
+                out.push((
+                    format!("continuing output #{i} is dropped (its value goes to the attacker), so the other continuing output at the same address must serve both swaps"),
+                    tx,
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    fn redirect(&self) -> Outcome {
+        let outputs = self.protocol_outputs();
+        if outputs.is_empty() {
+            return Err("the transaction creates no protocol output".into());
+        }
+        let mut out = Vec::new();
+        for &(i, continuing) in &outputs {
+            let label = self.label(i, continuing);
+            let original = self.tx.outputs[i].output.address;
+            let mut payments = vec![(
+                Credential::Key(attacker_hash()),
+                format!("{ATTACKER}'s key"),
+            )];
+            for (hash, name) in &self.protocol_scripts {
+                if original.payment != Credential::Script(*hash) {
+                    payments.push((Credential::Script(*hash), format!("script {name}")));
+                }
+            }
+            for (payment, what) in payments {
+                let (mut tx, _) = self.base();
+                tx.outputs[i].output.address.payment = payment;
+                out.push((format!("{label}: payment credential → {what}"), tx));
+            }
+            let mut stakes = vec![(Stake::None, "no stake part".to_string())];
+            if continuing {
+                stakes.push((
+                    Stake::Inline(Credential::Key(attacker_hash())),
+                    format!("{ATTACKER}'s key as stake credential"),
+                ));
+            }
+            for (stake, what) in stakes {
+                if stake == original.stake {
+                    continue;
+                }
+                let (mut tx, _) = self.base();
+                tx.outputs[i].output.address.stake = stake;
+                out.push((format!("{label}: stake → {what}"), tx));
+            }
+        }
+        Ok(out)
+    }
+
+    fn value_theft(&self) -> Outcome {
+        let outputs: Vec<usize> = self
+            .protocol_outputs()
+            .into_iter()
+            .filter(|(_, c)| *c)
+            .map(|(i, _)| i)
+            .collect();
+        if outputs.is_empty() {
+            return Err("no continuing protocol output (every protocol input, if any, is spent with its owner's approval; created outputs hold what their creator chooses)".into());
+        }
+        let mut out = Vec::new();
+        for i in outputs {
+            let label = self.label(i, true);
+            let output = &self.tx.outputs[i].output;
+            let floor = self.min_lovelace(output);
+            let mut amounts = vec![1];
+            if output.value.lovelace > floor + 1 {
+                amounts.push(output.value.lovelace - floor);
+            }
+            for take in amounts {
+                if take > output.value.lovelace {
+                    continue;
+                }
+                let (mut tx, _) = self.base();
+                tx.outputs[i].output.value.lovelace -= take;
+                let what = if take == 1 {
+                    "1 lovelace".to_string()
+                } else {
+                    format!("{take} lovelace (down to the ledger minimum)")
+                };
+                out.push((format!("{label}: {what} taken to the attacker"), tx));
+            }
+            for (asset, qty) in &output.value.assets {
+                if self.is_beacon(asset) {
+                    continue; // beacon theft
+                }
+                let mut takes = vec![1];
+                if *qty > 1 {
+                    takes.push(*qty);
+                }
+                for take in takes {
+                    let (mut tx, _) = self.base();
+                    take_asset(&mut tx.outputs[i].output.value, asset, take);
+                    out.push((
+                        format!(
+                            "{label}: {take} of {} taken to the attacker{}",
+                            asset_text(asset),
+                            if take == *qty { " (all of it)" } else { "" }
+                        ),
+                        tx,
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn token_dust(&self) -> Outcome {
+        let outputs = self.protocol_outputs();
+        if outputs.is_empty() {
+            return Err("the transaction creates no protocol output".into());
+        }
+        let mut out = Vec::new();
+        for &(i, continuing) in &outputs {
+            let label = self.label(i, continuing);
+            let mut variants: Vec<(String, Vec<(AssetClass, u64)>)> = vec![
+                (
+                    "1 junk token".into(),
+                    vec![((junk_policy(0).to_vec(), b"junk".to_vec()), 1)],
+                ),
+                (
+                    "junk tokens of 3 policies".into(),
+                    (0..3)
+                        .map(|p| ((junk_policy(p).to_vec(), b"junk".to_vec()), 1_000_000))
+                        .collect(),
+                ),
+            ];
+            let policies: BTreeSet<&Vec<u8>> = self.tx.outputs[i]
+                .output
+                .value
+                .assets
+                .keys()
+                .filter(|a| !self.is_beacon(a))
+                .map(|a| &a.0)
+                .collect();
+            for policy in policies {
+                variants.push((
+                    format!(
+                        "a junk name under policy {} (a pair asset's)",
+                        data::short_hex(policy)
+                    ),
+                    vec![((policy.clone(), b"junk".to_vec()), 1)],
+                ));
+            }
+            let max = self.max_dust(&self.tx.outputs[i].output);
+            if max > 0 {
+                variants.push((
+                    format!("{max} junk names of 32 bytes (up to the maximum value size)"),
+                    (0..max)
+                        .map(|n| ((junk_policy(9).to_vec(), junk_name(n)), 1))
+                        .collect(),
+                ));
+            }
+            for (what, junk) in variants {
+                let (mut tx, _) = self.base();
+                let mut supply = lovelace(5_000_000);
+                for (asset, qty) in &junk {
+                    *tx.outputs[i]
+                        .output
+                        .value
+                        .assets
+                        .entry(asset.clone())
+                        .or_default() += qty;
+                    *supply.assets.entry(asset.clone()).or_default() += qty;
+                }
+                self.attacker_input(&mut tx, supply);
+                self.top_up(&mut tx, i);
+                out.push((format!("{label}: {what} added"), tx));
+            }
+        }
+        Ok(out)
+    }
+
+    /// How many 32-byte junk names fit in `output` within the maximum value size.
+    fn max_dust(&self, output: &Output) -> u64 {
+        let size = |n: u64| {
+            let mut probe = output.clone();
+            for k in 0..n {
+                probe
+                    .value
+                    .assets
+                    .insert((junk_policy(9).to_vec(), junk_name(k)), 1);
+            }
+            value_size(&probe)
+        };
+        let (mut lo, mut hi) = (0u64, 512u64);
+        if size(hi) <= self.params.max_value_size {
+            return hi;
+        }
+        while lo + 1 < hi {
+            let mid = (lo + hi) / 2;
+            if size(mid) <= self.params.max_value_size {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    fn datum_tampering(&self) -> Outcome {
+        let outputs: Vec<(usize, bool)> = self
+            .protocol_outputs()
+            .into_iter()
+            .filter(|&(i, _)| self.tx.outputs[i].output.datum != Datum::None)
+            .collect();
+        if outputs.is_empty() {
+            return Err("no protocol output carries a datum".into());
+        }
+        let mut out = Vec::new();
+        for (i, continuing) in outputs {
+            let label = self.label(i, continuing);
+            let (Datum::Inline(datum) | Datum::Hash(datum)) = &self.tx.outputs[i].output.datum
+            else {
+                continue;
+            };
+            let set = |d: Datum| {
+                let (mut tx, _) = self.base();
+                tx.outputs[i].output.datum = d;
+                tx
+            };
+            out.push((format!("{label}: datum removed"), set(Datum::None)));
+            if matches!(self.tx.outputs[i].output.datum, Datum::Inline(_)) {
+                out.push((
+                    format!("{label}: datum given as a hash instead of inline"),
+                    set(Datum::Hash(datum.clone())),
+                ));
+            }
+            let Some((index, fields)) = data::as_constr(datum) else {
+                for m in data::mutations(datum, 3) {
+                    out.push((
+                        format!("{label}: datum{} {}", m.path, m.change),
+                        set(Datum::Inline(m.data)),
+                    ));
+                }
+                continue;
+            };
+            out.push((
+                format!("{label}: datum constructor {index} → {}", index + 1),
+                set(Datum::Inline(Data::constr(index + 1, fields.to_vec()))),
+            ));
+            if let Some((_, init)) = fields.split_last() {
+                out.push((
+                    format!("{label}: datum's last field dropped"),
+                    set(Datum::Inline(Data::constr(index, init.to_vec()))),
+                ));
+            }
+            let mut longer = fields.to_vec();
+            longer.push(Data::integer(BigInt::from(0)));
+            out.push((
+                format!("{label}: datum given an extra field"),
+                set(Datum::Inline(Data::constr(index, longer))),
+            ));
+            let kinds = self.datum_kinds(datum);
+            for (f, field) in fields.iter().enumerate() {
+                let kind = kinds.as_ref().and_then(|k| k.get(f)).copied();
+                for (change, value) in field_mutations(field, kind, continuing) {
+                    let mut changed = fields.to_vec();
+                    changed[f] = value;
+                    out.push((
+                        format!("{label}: datum field {f}{} {change}", kind_text(kind)),
+                        set(Datum::Inline(Data::constr(index, changed))),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn datum_bloat(&self) -> Outcome {
+        let outputs: Vec<(usize, bool)> = self
+            .protocol_outputs()
+            .into_iter()
+            .filter(|&(i, _)| self.tx.outputs[i].output.datum != Datum::None)
+            .collect();
+        if outputs.is_empty() {
+            return Err("no protocol output carries a datum".into());
+        }
+        let room = self.params.max_tx_size.saturating_sub(self.honest_size);
+        let bloat = (room / 2).clamp(256, 8192) as usize;
+        let mut out = Vec::new();
+        for (i, continuing) in outputs {
+            let label = self.label(i, continuing);
+            let (Datum::Inline(datum) | Datum::Hash(datum)) = &self.tx.outputs[i].output.datum
+            else {
+                continue;
+            };
+            let Some((index, fields)) = data::as_constr(datum) else {
+                continue;
+            };
+            let chunks: Vec<PlutusData> = (0..bloat / 64)
+                .map(|k| Data::bytestring(vec![k as u8; 64]))
+                .collect();
+            let mut longer = fields.to_vec();
+            longer.push(Data::list(chunks));
+            let mut variants = vec![(
+                format!("an extra field of {} bytes appended", bloat / 64 * 64),
+                Data::constr(index, longer),
+            )];
+            if let Some(f) = fields
+                .iter()
+                .position(|d| matches!(d, PlutusData::BoundedBytes(_)))
+                && let PlutusData::BoundedBytes(bytes) = &fields[f]
+            {
+                let mut grown = bytes.to_vec();
+                grown.resize(bloat, 0);
+                let mut changed = fields.to_vec();
+                changed[f] = Data::bytestring(grown);
+                variants.push((
+                    format!("bytes field {f} padded to {bloat} bytes"),
+                    Data::constr(index, changed),
+                ));
+            }
+            for (what, d) in variants {
+                let (mut tx, _) = self.base();
+                tx.outputs[i].output.datum = Datum::Inline(d);
+                self.top_up(&mut tx, i);
+                out.push((format!("{label}: datum bloated: {what}"), tx));
+            }
+        }
+        Ok(out)
+    }
+
+    fn beacon_theft(&self) -> Outcome {
+        if self.beacon_policies.is_empty() {
+            return Err("the protocol has no beacon policy".into());
+        }
+        let mut out = Vec::new();
+        let outputs = self.protocol_outputs();
+        // Moved to the attacker, or missing (never minted, or burned).
+        for &(i, continuing) in &outputs {
+            let label = self.label(i, continuing);
+            let beacons: Vec<AssetClass> = self.tx.outputs[i]
+                .output
+                .value
+                .assets
+                .keys()
+                .filter(|a| self.is_beacon(a))
+                .cloned()
+                .collect();
+            for beacon in &beacons {
+                let (mut tx, _) = self.base();
+                take_asset(&mut tx.outputs[i].output.value, beacon, 1);
+                out.push((
+                    format!(
+                        "{label}: beacon {} moved to the attacker",
+                        asset_text(beacon)
+                    ),
+                    tx,
+                ));
+                let (mut tx, _) = self.base();
+                take_asset(&mut tx.outputs[i].output.value, beacon, 1);
+                let minted = mint_quantity(&tx, beacon);
+                if minted > 0 {
+                    add_mint(&mut tx, beacon, -1, None);
+                    out.push((
+                        format!(
+                            "{label}: beacon {} missing (minted one fewer)",
+                            asset_text(beacon)
+                        ),
+                        tx,
+                    ));
+                } else if let Some(redeemer) = self.first_redeemer(beacon) {
+                    add_mint(&mut tx, beacon, -1, Some(redeemer));
+                    out.push((
+                        format!("{label}: beacon {} missing (burned)", asset_text(beacon)),
+                        tx,
+                    ));
+                }
+            }
+        }
+        // Forged: one more of a beacon the transaction holds or mints, or a new name.
+        let mut known: BTreeSet<AssetClass> = BTreeSet::new();
+        for m in &self.tx.mint {
+            for (name, qty) in &m.assets {
+                if self.beacon_policies.contains(&m.policy) && *qty > 0 {
+                    known.insert((m.policy.to_vec(), name.clone()));
+                }
+            }
+        }
+        for input in &self.tx.inputs {
+            for asset in input.utxo.output.value.assets.keys() {
+                if self.is_beacon(asset) {
+                    known.insert(asset.clone());
+                }
+            }
+        }
+        let mut policies: BTreeSet<Vec<u8>> = known.iter().map(|a| a.0.clone()).collect();
+        if policies.is_empty() {
+            policies.extend(self.beacon_policies.iter().map(|p| p.to_vec()));
+        }
+        for beacon in known.iter().take(3) {
+            let redeemer = self.mint_redeemer(beacon);
+            let (mut tx, _) = self.base();
+            add_mint(&mut tx, beacon, 1, redeemer.clone());
+            out.push((
+                format!(
+                    "one more beacon {} minted to the attacker",
+                    asset_text(beacon)
+                ),
+                tx,
+            ));
+            if let Some(&(i, continuing)) = outputs
+                .iter()
+                .find(|(i, _)| self.tx.outputs[*i].output.value.assets.contains_key(beacon))
+            {
+                let (mut tx, _) = self.base();
+                add_mint(&mut tx, beacon, 1, redeemer);
+                *tx.outputs[i]
+                    .output
+                    .value
+                    .assets
+                    .entry(beacon.clone())
+                    .or_default() += 1;
+                out.push((
+                    format!(
+                        "one more beacon {} minted into {}",
+                        asset_text(beacon),
+                        self.label(i, continuing)
+                    ),
+                    tx,
+                ));
+            }
+        }
+        for policy in policies {
+            let beacon = (policy, b"forged beacon".to_vec());
+            let redeemer = self.mint_redeemer(&beacon);
+            let (mut tx, _) = self.base();
+            add_mint(&mut tx, &beacon, 1, redeemer);
+            out.push((
+                format!(
+                    "a beacon of a new name {} minted to the attacker",
+                    asset_text(&beacon)
+                ),
+                tx,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The redeemer a new mint entry of the beacon's policy gets: the transaction's own, else
+    /// the policy's first constructor.
+    fn mint_redeemer(&self, beacon: &AssetClass) -> Option<PlutusData> {
+        self.tx
+            .mint
+            .iter()
+            .find(|m| m.policy.as_slice() == beacon.0.as_slice())
+            .and_then(|m| m.redeemer.clone())
+            .or_else(|| self.first_redeemer(beacon))
+    }
+
+    fn first_redeemer(&self, beacon: &AssetClass) -> Option<PlutusData> {
+        let policy = <[u8; 28]>::try_from(beacon.0.as_slice()).ok()?;
+        let (_, table) = self.redeemer_table(&policy)?;
+        let c = table.first()?;
+        Some(Data::constr(c.index, vec![]))
+    }
+
+    fn missing_authorisation(&self) -> Outcome {
+        let owners: BTreeSet<Credential> = self
+            .tx
+            .inputs
+            .iter()
+            .filter(|i| self.is_protocol_address(&i.utxo.output.address))
+            .filter_map(|i| match i.utxo.output.address.stake {
+                Stake::Inline(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (s, name) in self.tx.required_signers.iter().enumerate() {
+            let owner = owners.contains(&Credential::Key(*Key::named(name).hash));
+            let whose = if owner { "the owner" } else { "a signer" };
+            let (mut tx, _) = self.base();
+            tx.required_signers.remove(s);
+            out.push((
+                format!("required signer {name} ({whose}) removed"),
+                tx.clone(),
+            ));
+            if !tx.required_signers.iter().any(|n| n == ATTACKER) {
+                tx.required_signers.push(ATTACKER.into());
+                out.push((
+                    format!("required signer {name} ({whose}) replaced by {ATTACKER}"),
+                    tx,
+                ));
+            }
+        }
+        for (w, withdrawal) in self.tx.withdrawals.iter().enumerate() {
+            let owner = owners.contains(&withdrawal.credential);
+            let protocol = matches!(withdrawal.credential, Credential::Script(h) if self.protocol_scripts.contains_key(&h));
+            if !owner && !protocol {
+                continue;
+            }
+            let (mut tx, _) = self.base();
+            tx.withdrawals.remove(w);
+            let what = if owner {
+                "the owner's approval"
+            } else {
+                "a protocol script's staking execution"
+            };
+            out.push((
+                format!(
+                    "withdrawal from {} ({what}) removed",
+                    self.credential_text(withdrawal.credential)
+                ),
+                tx,
+            ));
+        }
+        if out.is_empty() {
+            return Err(
+                "the transaction has no required signer and no owner or protocol withdrawal".into(),
+            );
+        }
+        Ok(out)
+    }
+
+    fn credential_text(&self, credential: Credential) -> String {
+        match credential {
+            Credential::Key(h) => match self.tx.keys.get(&h) {
+                Some(name) => format!("key {name}"),
+                None => format!("key {}", data::short_hex(&h)),
+            },
+            Credential::Script(h) => match self.tx.scripts.get(&h) {
+                Some(Script::PlutusV3 { name, .. }) => format!("script {name}"),
+                Some(Script::Signature { key }) => format!("native script of {key}"),
+                None => format!("script {}", data::short_hex(&h)),
+            },
+        }
+    }
+
+    fn other_redeemer(&self) -> Outcome {
+        let mut out = Vec::new();
+        // Spent inputs.
+        for (i, input) in self.tx.inputs.iter().enumerate() {
+            let (Credential::Script(hash), Some(redeemer)) =
+                (input.utxo.output.address.payment, &input.redeemer)
+            else {
+                continue;
+            };
+            let what = format!("input {}", input.utxo.name);
+            for (change, data) in self.other_constructors(&hash, redeemer, i) {
+                let (mut tx, _) = self.base();
+                tx.inputs[i].redeemer = Some(data);
+                out.push((format!("{what}: redeemer {change}"), tx));
+            }
+        }
+        for (m, mint) in self.tx.mint.iter().enumerate() {
+            let Some(redeemer) = &mint.redeemer else {
+                continue;
+            };
+            let what = format!(
+                "mint of {}",
+                self.credential_text(Credential::Script(mint.policy))
+            );
+            for (change, data) in self.other_constructors(&mint.policy, redeemer, usize::MAX) {
+                let (mut tx, _) = self.base();
+                tx.mint[m].redeemer = Some(data);
+                out.push((format!("{what}: redeemer {change}"), tx));
+            }
+        }
+        for (w, withdrawal) in self.tx.withdrawals.iter().enumerate() {
+            let (Credential::Script(hash), Some(redeemer)) =
+                (withdrawal.credential, &withdrawal.redeemer)
+            else {
+                continue;
+            };
+            let what = format!(
+                "withdrawal of {}",
+                self.credential_text(withdrawal.credential)
+            );
+            for (change, data) in self.other_constructors(&hash, redeemer, usize::MAX) {
+                let (mut tx, _) = self.base();
+                tx.withdrawals[w].redeemer = Some(data);
+                out.push((format!("{what}: redeemer {change}"), tx));
+            }
+        }
+        if out.is_empty() {
+            return Err("no deployment script with typed redeemers runs".into());
+        }
+        Ok(out)
+    }
+
+    /// Every other constructor of the script's redeemer type (fields filled in as an honest user
+    /// would: positions of the input itself and of its first output at the same address), and
+    /// one constructor index beyond the type.
+    fn other_constructors(
+        &self,
+        hash: &Hash28,
+        redeemer: &PlutusData,
+        input: usize,
+    ) -> Vec<(String, PlutusData)> {
+        let Some((script, table)) = self.redeemer_table(hash) else {
+            return vec![];
+        };
+        let current = self.constructor_of(hash, redeemer);
+        let group: &[&str] = INTERCHANGEABLE
+            .iter()
+            .find(|(s, names)| *s == script && current.is_some_and(|c| names.contains(&c.name)))
+            .map_or(&[], |(_, names)| names);
+        let from = current.map_or("raw".to_string(), |c| c.name.to_string());
+        let own_position = (input != usize::MAX).then(|| sorted_position(self.tx, input));
+        let own_output = (input != usize::MAX)
+            .then(|| {
+                let address = self.tx.inputs[input].utxo.output.address;
+                self.tx
+                    .outputs
+                    .iter()
+                    .position(|o| o.output.address == address)
+            })
+            .flatten();
+        let mut out = Vec::new();
+        for c in table {
+            if current.is_some_and(|cur| cur.index == c.index) || group.contains(&c.name) {
+                continue;
+            }
+            let fields = c
+                .fields
+                .iter()
+                .map(|f| match f.kind {
+                    FieldKind::InputIndex => {
+                        Data::integer(BigInt::from(own_position.unwrap_or_default()))
+                    }
+                    _ => Data::integer(BigInt::from(own_output.unwrap_or_default())),
+                })
+                .collect();
+            out.push((
+                format!("{from} → {}", c.name),
+                Data::constr(c.index, fields),
+            ));
+        }
+        let beyond = table.iter().map(|c| c.index + 1).max().unwrap_or_default();
+        out.push((
+            format!("{from} → constructor {beyond} (not in the type)"),
+            Data::constr(beyond, vec![]),
+        ));
+        out
+    }
+
+    fn validity_range(&self) -> Outcome {
+        let protocol = &self.scenario.protocol;
+        let timed = crate::rules::catalogue().iter().any(|r| {
+            r.protocol == protocol.as_str()
+                && r.kind == crate::rules::Kind::Script
+                && TIME_WORDS
+                    .iter()
+                    .any(|w| r.summary.to_lowercase().contains(w))
+        });
+        if !timed {
+            return Err(format!(
+                "no script rule of protocol {protocol} depends on time (validity interval)"
+            ));
+        }
+        let (from, to) = (self.tx.valid_from, self.tx.valid_to);
+        if from.is_none() && to.is_none() {
+            return Err("the transaction sets no validity interval".into());
+        }
+        let start = self.params.slot_config.zero_slot;
+        let span = match (from, to) {
+            (Some(f), Some(t)) => t.saturating_sub(f).max(1),
+            _ => 3600,
+        };
+        let mut variants: Vec<(String, Option<u64>, Option<u64>)> = vec![
+            ("lower bound removed".into(), None, to),
+            ("upper bound removed".into(), from, None),
+            (
+                "widened on both sides".into(),
+                from.map(|f| f.saturating_sub(span).max(start)),
+                to.map(|t| t + span),
+            ),
+            (
+                "moved later by its length".into(),
+                from.map(|f| f + span),
+                to.map(|t| t + span),
+            ),
+            (
+                "moved earlier by its length".into(),
+                from.map(|f| f.saturating_sub(span).max(start)),
+                to.map(|t| t.saturating_sub(span).max(start + 1)),
+            ),
+        ];
+        variants.retain(|(_, f, t)| (*f, *t) != (from, to));
+        Ok(variants
+            .into_iter()
+            .map(|(what, f, t)| {
+                let (mut tx, _) = self.base();
+                tx.valid_from = f;
+                tx.valid_to = t;
+                (format!("validity interval {what}"), tx)
+            })
+            .collect())
+    }
+
+    fn pairing_confusion(&self) -> Outcome {
+        if !self.uses_input_positions() {
+            return Err(
+                "no spend redeemer names an input by position, so nothing is paired by index"
+                    .into(),
+            );
+        }
+        let native = native_script_hash(attacker_hash()).unwrap_or([0; 28]);
+        let first = Input {
+            utxo: Utxo {
+                name: format!("{ATTACKER}_native"),
+                out_ref: OutRef {
+                    tx_id: [0; 32],
+                    index: 0,
+                },
+                output: Output {
+                    address: Address {
+                        payment: Credential::Script(native),
+                        stake: Stake::None,
+                    },
+                    value: lovelace(5_000_000),
+                    datum: Datum::None,
+                    reference_script: None,
+                },
+            },
+            redeemer: None,
+        };
+        let with_native = |tx: &mut TxSpec| {
+            tx.inputs.push(first.clone());
+            tx.scripts.insert(
+                native,
+                Script::Signature {
+                    key: ATTACKER.into(),
+                },
+            );
+        };
+        let decoy = |tx: &mut TxSpec| {
+            tx.outputs.insert(
+                0,
+                TxOutput {
+                    output: key_output(attacker_hash(), lovelace(2_000_000)),
+                    change: false,
+                },
+            );
+            self.attacker_input(tx, lovelace(2_000_000));
+        };
+        let mut out = Vec::new();
+        let (mut tx, _) = self.base();
+        with_native(&mut tx);
+        out.push((
+            format!("an input locked by {ATTACKER}'s native script sorts before every input; redeemer positions kept as written"),
+            tx,
+        ));
+        let (mut tx, _) = self.base();
+        decoy(&mut tx);
+        out.push((
+            format!(
+                "an output to {ATTACKER} is placed first; redeemer output positions kept as written"
+            ),
+            tx,
+        ));
+        let (mut tx, _) = self.base();
+        with_native(&mut tx);
+        decoy(&mut tx);
+        out.push((
+            format!("both: {ATTACKER}'s native-script input first and an output to {ATTACKER} first; positions kept as written"),
+            tx,
+        ));
+        Ok(out)
+    }
+
+    fn unauthorised_stake(&self) -> Outcome {
+        let outputs = self.protocol_outputs();
+        if outputs.is_empty() {
+            return Err("the transaction creates no protocol output".into());
+        }
+        let native = native_script_hash(attacker_hash()).unwrap_or([0; 28]);
+        let mut out = Vec::new();
+        for &(i, continuing) in &outputs {
+            let label = self.label(i, continuing);
+            let mut stakes = vec![(Stake::Pointer(1, 2, 3), "a pointer (1, 2, 3)".to_string())];
+            if continuing {
+                stakes.push((
+                    Stake::Inline(Credential::Script(native)),
+                    format!("{ATTACKER}'s native script"),
+                ));
+            }
+            for (stake, what) in stakes {
+                let (mut tx, _) = self.base();
+                tx.outputs[i].output.address.stake = stake;
+                if let Stake::Inline(Credential::Script(h)) = stake {
+                    tx.scripts.insert(
+                        h,
+                        Script::Signature {
+                            key: ATTACKER.into(),
+                        },
+                    );
+                }
+                out.push((format!("{label}: stake credential → {what}"), tx));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The mutations of one datum field the attacker tries: every one-step change on a continuing
+/// output; on a created output only those the protocol forbids its creator (identifiers and
+/// beacon names changed, prices made zero or negative or ill-formed), not the terms the creator
+/// chooses (positive prices, `prev_input`, plain integers).
+fn field_mutations(
+    field: &PlutusData,
+    kind: Option<FieldKind>,
+    continuing: bool,
+) -> Vec<(String, PlutusData)> {
+    let generic = || {
+        data::mutations(field, 3)
+            .into_iter()
+            .map(|m| (format!("{}{}", m.path, sep(&m.change)), m.data))
+            .collect::<Vec<_>>()
+    };
+    if continuing {
+        return generic();
+    }
+    match kind {
+        None | Some(FieldKind::PolicyId | FieldKind::AssetName | FieldKind::Beacon) => generic(),
+        Some(FieldKind::Rational) => {
+            let Some((index, parts)) = data::as_constr(field) else {
+                return generic();
+            };
+            let mut out = vec![(
+                format!(" constructor {index} → {}", index + 1),
+                Data::constr(index + 1, parts.to_vec()),
+            )];
+            for (p, part) in parts.iter().enumerate() {
+                let Some(n) = data::as_integer(part) else {
+                    continue;
+                };
+                for (what, m) in [("0", BigInt::from(0)), ("negated", -n.clone())] {
+                    if m == n {
+                        continue;
+                    }
+                    let mut changed = parts.to_vec();
+                    changed[p] = Data::integer(m);
+                    let part_name = if p == 0 { "numerator" } else { "denominator" };
+                    out.push((
+                        format!(" {part_name} {n} → {what}"),
+                        Data::constr(index, changed),
+                    ));
+                }
+            }
+            out
+        }
+        Some(FieldKind::PrevInput | FieldKind::Int | FieldKind::InputIndex) => vec![],
+    }
+}
+
+fn sep(change: &str) -> String {
+    format!(" {change}")
+}
+
+fn kind_text(kind: Option<FieldKind>) -> String {
+    kind.map_or(String::new(), |k| format!(" ({k:?})"))
+}
+
+/// The attacker's key hash.
+pub fn attacker_hash() -> Hash28 {
+    *Key::named(ATTACKER).hash
+}
+
+fn key_output(hash: Hash28, value: Value) -> Output {
+    Output {
+        address: Address {
+            payment: Credential::Key(hash),
+            stake: Stake::None,
+        },
+        value,
+        datum: Datum::None,
+        reference_script: None,
+    }
+}
+
+fn lovelace(q: u64) -> Value {
+    Value {
+        lovelace: q,
+        assets: BTreeMap::new(),
+    }
+}
+
+/// A junk policy id: blake2b-224 of `junk policy N`.
+fn junk_policy(n: u8) -> Hash28 {
+    *Hasher::<224>::hash(format!("junk policy {n}").as_bytes())
+}
+
+/// A 32-byte junk asset name: blake2b-256 of `junk name N`.
+fn junk_name(n: u64) -> Vec<u8> {
+    Hasher::<256>::hash(format!("junk name {n}").as_bytes()).to_vec()
+}
+
+/// The serialised size of an output's value, as the ledger's maximum value size counts it.
+fn value_size(output: &Output) -> u64 {
+    let Ok(pallas_primitives::conway::TransactionOutput::PostAlonzo(o)) = tx::tx_output(output)
+    else {
+        return u64::MAX;
+    };
+    minicbor::to_vec(&o.value).map_or(u64::MAX, |b| b.len() as u64)
+}
+
+/// Removes `take` of `asset` from `value` (the entry disappears at zero).
+fn take_asset(value: &mut Value, asset: &AssetClass, take: u64) {
+    if let Some(q) = value.assets.get_mut(asset) {
+        *q = q.saturating_sub(take);
+        if *q == 0 {
+            value.assets.remove(asset);
+        }
+    }
+}
+
+fn asset_text(asset: &AssetClass) -> String {
+    if asset.0.is_empty() {
+        "lovelace".into()
+    } else {
+        format!(
+            "{}.{}",
+            data::short_hex(&asset.0),
+            data::short_hex(&asset.1)
+        )
+    }
+}
+
+/// What the transaction mints of `asset` (negative: burns).
+fn mint_quantity(tx: &TxSpec, asset: &AssetClass) -> i64 {
+    tx.mint
+        .iter()
+        .filter(|m| m.policy.as_slice() == asset.0.as_slice())
+        .flat_map(|m| &m.assets)
+        .filter(|(name, _)| *name == asset.1)
+        .map(|(_, q)| *q)
+        .sum()
+}
+
+/// Adds `qty` of `asset` to the mint (an entry for its policy is made with `redeemer` when there
+/// is none; entries that reach zero are dropped).
+fn add_mint(tx: &mut TxSpec, asset: &AssetClass, qty: i64, redeemer: Option<PlutusData>) {
+    let Ok(policy) = <[u8; 28]>::try_from(asset.0.as_slice()) else {
+        return;
+    };
+    let entry = match tx.mint.iter().position(|m| m.policy == policy) {
+        Some(ix) => &mut tx.mint[ix],
+        None => {
+            tx.mint.push(Mint {
+                policy,
+                assets: vec![],
+                redeemer,
+            });
+            let last = tx.mint.len() - 1;
+            &mut tx.mint[last]
+        }
+    };
+    match entry.assets.iter_mut().find(|(n, _)| *n == asset.1) {
+        Some((_, q)) => *q += qty,
+        None => entry.assets.push((asset.1.clone(), qty)),
+    }
+    entry.assets.retain(|(_, q)| *q != 0);
+    tx.mint.retain(|m| !m.assets.is_empty());
+}
+
+/// The position of input `index` in the ledger's sorted input order.
+pub fn sorted_position(tx: &TxSpec, index: usize) -> usize {
+    let own = tx.inputs[index].utxo.out_ref;
+    tx.inputs.iter().filter(|i| i.utxo.out_ref < own).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minting_entries_are_merged_and_emptied() {
+        let mut tx = TxSpec::default();
+        let beacon = (vec![3; 28], b"b".to_vec());
+        add_mint(&mut tx, &beacon, 1, Some(Data::constr(0, vec![])));
+        add_mint(&mut tx, &beacon, 1, None);
+        assert_eq!(mint_quantity(&tx, &beacon), 2);
+        add_mint(&mut tx, &beacon, -2, None);
+        assert!(tx.mint.is_empty());
+    }
+
+    #[test]
+    fn attacker_inputs_sort_last_and_pairing_inputs_first() {
+        let mut tx = TxSpec::default();
+        for (n, id) in [(0u64, [5u8; 32]), (1, [0xff; 32]), (2, [0; 32])] {
+            tx.inputs.push(Input {
+                utxo: Utxo {
+                    name: format!("u{n}"),
+                    out_ref: OutRef {
+                        tx_id: id,
+                        index: n,
+                    },
+                    output: key_output([1; 28], lovelace(1)),
+                },
+                redeemer: None,
+            });
+        }
+        assert_eq!(sorted_position(&tx, 0), 1);
+        assert_eq!(sorted_position(&tx, 1), 2);
+        assert_eq!(sorted_position(&tx, 2), 0);
+    }
+
+    #[test]
+    fn created_outputs_keep_their_creators_terms() {
+        let price = Data::constr(0, vec![Data::integer(3.into()), Data::integer(2.into())]);
+        let created = field_mutations(&price, Some(FieldKind::Rational), false);
+        let texts: Vec<_> = created.iter().map(|(t, _)| t.as_str()).collect();
+        assert!(texts.contains(&" numerator 3 → 0"), "{texts:?}");
+        assert!(texts.contains(&" denominator 2 → negated"), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("→ 4")), "{texts:?}");
+        assert!(field_mutations(&price, Some(FieldKind::PrevInput), false).is_empty());
+        let continuing = field_mutations(&price, Some(FieldKind::Rational), true);
+        assert!(continuing.iter().any(|(t, _)| t.contains("int 3 → 4")));
+    }
+
+    #[test]
+    fn junk_fills_the_value_up_to_the_limit() {
+        let params = Params::mainnet().unwrap();
+        let scenario = Scenario {
+            path: "x.json".into(),
+            description: String::new(),
+            protocol: "swaps".into(),
+            rules: vec![],
+            expect: crate::scenario::Expect::Ok,
+            tx: TxSpec::default(),
+        };
+        let ctx = Ctx::new(&scenario, &params, 0);
+        let output = key_output([1; 28], lovelace(2_000_000));
+        let n = ctx.max_dust(&output);
+        assert!(n > 50, "{n}");
+        let mut full = output.clone();
+        for k in 0..n {
+            full.value
+                .assets
+                .insert((junk_policy(9).to_vec(), junk_name(k)), 1);
+        }
+        assert!(value_size(&full) <= params.max_value_size);
+        full.value
+            .assets
+            .insert((junk_policy(9).to_vec(), junk_name(n)), 1);
+        assert!(value_size(&full) > params.max_value_size);
+    }
+}
