@@ -42,6 +42,16 @@ const SCRIPTS: &[ScriptSpec] = &[
         validator: "swaps.one_way_beacon",
         params: &["ow_swap"],
     },
+    ScriptSpec {
+        name: "tw_swap",
+        validator: "swaps.two_way_swap",
+        params: &[],
+    },
+    ScriptSpec {
+        name: "tw_beacon",
+        validator: "swaps.two_way_beacon",
+        params: &["tw_swap"],
+    },
     // Test-only: proves `lib/ledger` reads the script context in the ledger's layout.
     ScriptSpec {
         name: "ledger_probe",

@@ -156,12 +156,29 @@ pub const OW_SWAP_REDEEMERS: &[Constructor] = &[
     },
 ];
 
-/// Two-way `SwapRedeemer` (§3.4).
+/// Two-way `SwapRedeemer` (§3.4) with the appended `TakeAsset1At` and `TakeAsset2At` (README
+/// decision 6): fills that name their own input's position and their corresponding output's.
 pub const TW_SWAP_REDEEMERS: &[Constructor] = &[
     unit("SpendWithMint", 0),
     unit("SpendWithStake", 1),
     unit("TakeAsset1", 2),
     unit("TakeAsset2", 3),
+    Constructor {
+        name: "TakeAsset1At",
+        index: 4,
+        fields: &[
+            field("input_index", FieldKind::InputIndex),
+            field("output_index", FieldKind::Int),
+        ],
+    },
+    Constructor {
+        name: "TakeAsset2At",
+        index: 5,
+        fields: &[
+            field("input_index", FieldKind::InputIndex),
+            field("output_index", FieldKind::Int),
+        ],
+    },
 ];
 
 /// `BeaconRedeemer` of both variants (§3.4).
@@ -452,7 +469,9 @@ mod tests {
                 ("SpendWithMint", 0),
                 ("SpendWithStake", 1),
                 ("TakeAsset1", 2),
-                ("TakeAsset2", 3)
+                ("TakeAsset2", 3),
+                ("TakeAsset1At", 4),
+                ("TakeAsset2At", 5)
             ]
         );
         assert_eq!(OW_SWAP_DATUM.constructor.fields.len(), 10);
