@@ -11,7 +11,9 @@ use crate::{
     deploy::{Build, Deployment},
     keys::Key,
     params::Params,
-    protocols::swaps::{ow_ask_beacon, ow_offer_beacon, ow_pair_beacon},
+    protocols::swaps::{
+        ow_ask_beacon, ow_offer_beacon, ow_pair_beacon, tw_asset_beacon, tw_pair_beacon,
+    },
     replay::{self, Measured},
     resolve::prev_input,
     scenario::{
@@ -26,57 +28,96 @@ use serde::Serialize;
 use std::{collections::BTreeMap, path::Path};
 use uplc::ast::Data;
 
-/// A batchable action.
+/// Which swap scripts an action uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// One-way swaps of one token for ADA, created by one owner.
-    OwCreateSamePair,
-    /// One-way swaps, each for its own token, created by one owner.
-    OwCreateDifferentPairs,
-    /// One-way fills (`SwapAt`) of one owner's swaps of one pair.
-    OwFillSamePair,
-    /// One-way fills (`SwapAt`) of swaps of different pairs.
-    OwFillDifferentPairs,
-    /// One-way fills with the spec's `Swap` redeemer (first-match scan), one pair.
-    OwFillSamePairScan,
-    /// One-way closes of one owner's swaps of one pair (burning the beacons).
-    OwCloseSamePair,
-    /// One-way closes of swaps of different pairs.
-    OwCloseDifferentPairs,
-    /// One-way price updates through the zero withdrawal, one pair.
-    OwUpdateSamePair,
-    /// One-way price updates through the zero withdrawal, different pairs.
-    OwUpdateDifferentPairs,
+pub enum Variant {
+    OneWay,
+    TwoWay,
+    /// Alternating one-way and two-way swaps in one transaction.
+    Mixed,
+}
+
+/// What each action of a batch does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Create a swap (mint its beacons).
+    Create,
+    /// Fill a swap with the appended index redeemer (`SwapAt`, `TakeAsset2At`).
+    Fill,
+    /// Fill a swap with the spec's scanning redeemer (`Swap`, `TakeAsset2`).
+    FillScan,
+    /// Close a swap (burn its beacons).
+    Close,
+    /// Update a swap's price through the zero withdrawal.
+    Update,
+}
+
+/// A batchable action: N of them go in one transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub variant: Variant,
+    pub kind: Kind,
+    /// Every swap of the batch trades the same pair (one owner), or each its own pair.
+    pub same_pair: bool,
 }
 
 impl Action {
     /// Every action, in report order.
-    pub const ALL: [Action; 9] = [
-        Action::OwCreateSamePair,
-        Action::OwCreateDifferentPairs,
-        Action::OwFillSamePair,
-        Action::OwFillDifferentPairs,
-        Action::OwFillSamePairScan,
-        Action::OwCloseSamePair,
-        Action::OwCloseDifferentPairs,
-        Action::OwUpdateSamePair,
-        Action::OwUpdateDifferentPairs,
-    ];
-
-    /// The action's name on the command line and in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::OwCreateSamePair => "ow-create-same-pair",
-            Action::OwCreateDifferentPairs => "ow-create-different-pairs",
-            Action::OwFillSamePair => "ow-fill-same-pair",
-            Action::OwFillDifferentPairs => "ow-fill-different-pairs",
-            Action::OwFillSamePairScan => "ow-fill-same-pair-scan",
-            Action::OwCloseSamePair => "ow-close-same-pair",
-            Action::OwCloseDifferentPairs => "ow-close-different-pairs",
-            Action::OwUpdateSamePair => "ow-update-same-pair",
-            Action::OwUpdateDifferentPairs => "ow-update-different-pairs",
+    pub const ALL: [Action; 19] = {
+        use Kind::*;
+        use Variant::*;
+        const fn a(variant: Variant, kind: Kind, same_pair: bool) -> Action {
+            Action {
+                variant,
+                kind,
+                same_pair,
+            }
         }
+        [
+            a(OneWay, Create, true),
+            a(OneWay, Create, false),
+            a(OneWay, Fill, true),
+            a(OneWay, Fill, false),
+            a(OneWay, FillScan, true),
+            a(OneWay, Close, true),
+            a(OneWay, Close, false),
+            a(OneWay, Update, true),
+            a(OneWay, Update, false),
+            a(TwoWay, Create, true),
+            a(TwoWay, Create, false),
+            a(TwoWay, Fill, true),
+            a(TwoWay, Fill, false),
+            a(TwoWay, FillScan, true),
+            a(TwoWay, Close, true),
+            a(TwoWay, Close, false),
+            a(TwoWay, Update, true),
+            a(TwoWay, Update, false),
+            a(Mixed, Fill, false),
+        ]
+    };
+
+    /// The action's name on the command line and in reports, e.g. `ow-fill-same-pair`.
+    pub fn name(self) -> String {
+        let variant = match self.variant {
+            Variant::OneWay => "ow",
+            Variant::TwoWay => "tw",
+            Variant::Mixed => "mixed",
+        };
+        let kind = match self.kind {
+            Kind::Create => "create",
+            Kind::Fill => "fill",
+            Kind::FillScan => "fill-scan",
+            Kind::Close => "close",
+            Kind::Update => "update",
+        };
+        let pairs = if self.same_pair {
+            "same-pair"
+        } else {
+            "different-pairs"
+        };
+        format!("{variant}-{kind}-{pairs}")
     }
 
     /// The action named `name`.
@@ -92,12 +133,12 @@ pub enum Error {
     Deployment(String),
     #[error("{action}: {source}")]
     Replay {
-        action: &'static str,
+        action: String,
         source: Box<replay::Error>,
     },
     #[error("{action} with {n} actions: a script rejected the generated transaction ({detail})")]
     Rejected {
-        action: &'static str,
+        action: String,
         n: usize,
         detail: String,
     },
@@ -135,7 +176,7 @@ pub const CEILING: usize = 256;
 /// Measures one transaction of `n` actions.
 pub fn measure(action: Action, n: usize, params: &Params) -> Result<Point, Error> {
     let spec = transaction(action, n)?;
-    let measured = replay::settle(&spec, params, Path::new(action.name())).map_err(|source| {
+    let measured = replay::settle(&spec, params, Path::new(&action.name())).map_err(|source| {
         Error::Replay {
             action: action.name(),
             source: Box::new(source),
@@ -316,22 +357,28 @@ fn int(n: u64) -> PlutusData {
     Data::integer(BigInt::from(n))
 }
 
-/// The scripts and their reference inputs.
+/// A variant's scripts and the reference input holding each.
 struct Scripts {
     swap: Hash28,
     beacon: Hash28,
-    references: Vec<Utxo>,
+    swap_reference: Utxo,
+    beacon_reference: Utxo,
+}
+
+/// Every script by hash, and each variant's scripts.
+struct Deployed {
+    one_way: Scripts,
+    two_way: Scripts,
     by_hash: BTreeMap<Hash28, Script>,
 }
 
-fn scripts() -> Result<Scripts, Error> {
+fn deployed() -> Result<Deployed, Error> {
     let deployment = Deployment::of(Build::Record).map_err(Error::Deployment)?;
     let get = |name: &str| {
         deployment
             .script(name)
             .ok_or_else(|| Error::Deployment(format!("no script {name}")))
     };
-    let (swap, beacon) = (get("ow_swap")?, get("ow_beacon")?);
     let as_script = |s: &crate::deploy::DeployedScript| Script::PlutusV3 {
         name: s.name.into(),
         bytes: s.bytes.clone(),
@@ -341,81 +388,135 @@ fn scripts() -> Result<Scripts, Error> {
         output.reference_script = Some(as_script(s));
         utxo(&format!("{} reference", s.name), output)
     };
-    Ok(Scripts {
-        swap: swap.hash,
-        beacon: beacon.hash,
-        references: vec![reference(swap), reference(beacon)],
-        by_hash: [
-            (swap.hash, as_script(swap)),
-            (beacon.hash, as_script(beacon)),
-        ]
-        .into_iter()
-        .collect(),
+    let scripts = |swap: &str, beacon: &str| -> Result<Scripts, Error> {
+        let (swap, beacon) = (get(swap)?, get(beacon)?);
+        Ok(Scripts {
+            swap: swap.hash,
+            beacon: beacon.hash,
+            swap_reference: reference(swap),
+            beacon_reference: reference(beacon),
+        })
+    };
+    Ok(Deployed {
+        one_way: scripts("ow_swap", "ow_beacon")?,
+        two_way: scripts("tw_swap", "tw_beacon")?,
+        by_hash: deployment
+            .scripts
+            .iter()
+            .map(|s| (s.hash, as_script(s)))
+            .collect(),
     })
 }
 
-/// A one-way swap offering `offer` for ADA at [`PRICE`], owned by [`OWNER`].
-struct Swap {
+/// A swap of `offer` for ADA, owned by [`OWNER`]: one-way (offer → ADA at [`PRICE`]) or two-way
+/// ({ADA, offer}, [`PRICE`] lovelace per token either way).
+struct Swap<'a> {
+    scripts: &'a Scripts,
+    two_way: bool,
     offer: AssetClass,
     names: [[u8; 32]; 3],
 }
 
-impl Swap {
-    fn new(offer: AssetClass) -> Swap {
-        let names = [
-            ow_pair_beacon(&offer, &ada()),
-            ow_offer_beacon(&offer),
-            ow_ask_beacon(&ada()),
-        ];
-        Swap { offer, names }
+impl<'a> Swap<'a> {
+    fn new(deployed: &'a Deployed, two_way: bool, offer: AssetClass) -> Swap<'a> {
+        let names = if two_way {
+            [
+                tw_pair_beacon(&ada(), &offer),
+                tw_asset_beacon(&ada()),
+                tw_asset_beacon(&offer),
+            ]
+        } else {
+            [
+                ow_pair_beacon(&offer, &ada()),
+                ow_offer_beacon(&offer),
+                ow_ask_beacon(&ada()),
+            ]
+        };
+        let scripts = if two_way {
+            &deployed.two_way
+        } else {
+            &deployed.one_way
+        };
+        Swap {
+            scripts,
+            two_way,
+            offer,
+            names,
+        }
     }
 
-    fn datum(&self, s: &Scripts, price: u64, prev: Option<&OutRef>) -> PlutusData {
+    fn datum(&self, price: u64, prev: Option<&OutRef>) -> PlutusData {
         let bytes = |b: &[u8]| Data::bytestring(b.to_vec());
+        let rational = |num: u64, den: u64| Data::constr(0, vec![int(num), int(den)]);
         let prev = prev.map_or_else(|| Data::constr(1, vec![]), prev_input);
-        Data::constr(
-            0,
+        let [pair, first, second] = &self.names;
+        let (offer_id, offer_name) = (bytes(&self.offer.0), bytes(&self.offer.1));
+        let fields = if self.two_way {
+            // asset1 is ADA (it sorts first): taking lovelace costs 1/price tokens per lovelace.
             vec![
-                bytes(&s.beacon),
-                bytes(&self.names[0]),
-                bytes(&self.offer.0),
-                bytes(&self.offer.1),
-                bytes(&self.names[1]),
+                bytes(&self.scripts.beacon),
+                bytes(pair),
                 bytes(b""),
                 bytes(b""),
-                bytes(&self.names[2]),
-                Data::constr(0, vec![int(price), int(1)]),
+                bytes(first),
+                offer_id,
+                offer_name,
+                bytes(second),
+                rational(1, price),
+                rational(price, 1),
                 prev,
-            ],
-        )
+            ]
+        } else {
+            vec![
+                bytes(&self.scripts.beacon),
+                bytes(pair),
+                offer_id,
+                offer_name,
+                bytes(first),
+                bytes(b""),
+                bytes(b""),
+                bytes(second),
+                rational(price, 1),
+                prev,
+            ]
+        };
+        Data::constr(0, fields)
     }
 
-    fn beacons(&self, s: &Scripts) -> impl Iterator<Item = (AssetClass, u64)> {
-        let policy = s.beacon.to_vec();
+    fn beacons(&self) -> impl Iterator<Item = (AssetClass, u64)> {
+        let policy = self.scripts.beacon.to_vec();
         self.names
             .map(|n| ((policy.clone(), n.to_vec()), 1))
             .into_iter()
     }
 
-    fn output(
-        &self,
-        s: &Scripts,
-        lovelace: u64,
-        offered: u64,
-        price: u64,
-        prev: Option<&OutRef>,
-    ) -> Output {
+    fn output(&self, lovelace: u64, offered: u64, price: u64, prev: Option<&OutRef>) -> Output {
+        let address = Address {
+            payment: Credential::Script(self.scripts.swap),
+            stake: Stake::Inline(Credential::Key(key(OWNER))),
+        };
         Output {
-            address: Address {
-                payment: Credential::Script(s.swap),
-                stake: Stake::Inline(Credential::Key(key(OWNER))),
-            },
+            address,
             value: value(
                 lovelace,
-                self.beacons(s).chain([(self.offer.clone(), offered)]),
+                self.beacons().chain([(self.offer.clone(), offered)]),
             ),
-            datum: Datum::Inline(self.datum(s, price, prev)),
+            datum: Datum::Inline(self.datum(price, prev)),
             reference_script: None,
+        }
+    }
+
+    /// The fill redeemer taking the offered token: by index, or by scan.
+    fn fill_redeemer(&self, scan: bool, input_index: usize, output_index: usize) -> PlutusData {
+        // One-way: Swap (2) / SwapAt (3). Two-way, taking asset2: TakeAsset2 (3) / TakeAsset2At (5).
+        let (scanning, indexed) = if self.two_way { (3, 5) } else { (2, 3) };
+        if scan {
+            constr(scanning)
+        } else {
+            Data::constr(
+                indexed,
+                vec![int(input_index as u64), int(output_index as u64)],
+            )
         }
     }
 }
@@ -426,17 +527,20 @@ fn constr(ix: u64) -> PlutusData {
 
 /// The transaction carrying `n` actions.
 pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
-    let s = scripts()?;
-    let same = matches!(
-        action,
-        Action::OwCreateSamePair
-            | Action::OwFillSamePair
-            | Action::OwFillSamePairScan
-            | Action::OwCloseSamePair
-            | Action::OwUpdateSamePair
-    );
+    let deployed = deployed()?;
+    let two_way = |i: usize| match action.variant {
+        Variant::OneWay => false,
+        Variant::TwoWay => true,
+        Variant::Mixed => i % 2 == 1,
+    };
     let swaps: Vec<Swap> = (0..n)
-        .map(|i| Swap::new(token(if same { 0 } else { i })))
+        .map(|i| {
+            Swap::new(
+                &deployed,
+                two_way(i),
+                token(if action.same_pair { 0 } else { i }),
+            )
+        })
         .collect();
     let existing: Vec<Utxo> = swaps
         .iter()
@@ -444,33 +548,31 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
         .map(|(i, w)| {
             utxo(
                 &format!("swap {i}"),
-                w.output(&s, DEPOSIT, OFFERED, PRICE, None),
+                w.output(DEPOSIT, OFFERED, PRICE, None),
             )
         })
         .collect();
-    // Reference only the scripts the action runs: fills the swap script, creates the beacon
-    // script, closes and updates both.
-    let creates = matches!(
-        action,
-        Action::OwCreateSamePair | Action::OwCreateDifferentPairs
-    );
-    let fills = matches!(
-        action,
-        Action::OwFillSamePair | Action::OwFillDifferentPairs | Action::OwFillSamePairScan
-    );
-    let references: Vec<Utxo> = s
-        .references
-        .iter()
-        .filter(|r| match &r.output.reference_script {
-            Some(Script::PlutusV3 { name, .. }) if name == "ow_swap" => !creates,
-            Some(Script::PlutusV3 { name, .. }) if name == "ow_beacon" => !fills,
-            _ => true,
-        })
-        .cloned()
-        .collect();
+
+    // Reference only the scripts the batch runs: fills run swap scripts, creates beacon
+    // scripts, closes and updates both.
+    let mut references: Vec<Utxo> = Vec::new();
+    for w in &swaps {
+        let needed = match action.kind {
+            Kind::Create => vec![&w.scripts.beacon_reference],
+            Kind::Fill | Kind::FillScan => vec![&w.scripts.swap_reference],
+            Kind::Close | Kind::Update => {
+                vec![&w.scripts.swap_reference, &w.scripts.beacon_reference]
+            }
+        };
+        for r in needed {
+            if !references.iter().any(|known| known.out_ref == r.out_ref) {
+                references.push(r.clone());
+            }
+        }
+    }
     let mut spec = TxSpec {
         reference_inputs: references,
-        scripts: s.by_hash.clone(),
+        scripts: deployed.by_hash.clone(),
         keys: [OWNER, TAKER, DEPLOYER]
             .iter()
             .map(|k| (key(k), k.to_string()))
@@ -481,21 +583,28 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
         output: plain(key_address(name), value(0, [])),
         change: true,
     };
-    let beacon_mint = |sign: i64| -> Mint {
-        let mut assets: BTreeMap<Vec<u8>, i64> = BTreeMap::new();
+    let beacon_mints = |sign: i64| -> Vec<Mint> {
+        let mut by_policy: BTreeMap<Hash28, BTreeMap<Vec<u8>, i64>> = BTreeMap::new();
         for w in &swaps {
             for name in w.names {
-                *assets.entry(name.to_vec()).or_default() += sign;
+                *by_policy
+                    .entry(w.scripts.beacon)
+                    .or_default()
+                    .entry(name.to_vec())
+                    .or_default() += sign;
             }
         }
-        Mint {
-            policy: s.beacon,
-            assets: assets.into_iter().collect(),
-            redeemer: Some(constr(0)),
-        }
+        by_policy
+            .into_iter()
+            .map(|(policy, assets)| Mint {
+                policy,
+                assets: assets.into_iter().collect(),
+                redeemer: Some(constr(0)),
+            })
+            .collect()
     };
-    match action {
-        Action::OwCreateSamePair | Action::OwCreateDifferentPairs => {
+    match action.kind {
+        Kind::Create => {
             let funds = value(
                 10_000_000 + DEPOSIT * n as u64,
                 swaps.iter().map(|w| (w.offer.clone(), OFFERED)),
@@ -507,14 +616,14 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
             spec.outputs = swaps
                 .iter()
                 .map(|w| TxOutput {
-                    output: w.output(&s, DEPOSIT, OFFERED, PRICE, None),
+                    output: w.output(DEPOSIT, OFFERED, PRICE, None),
                     change: false,
                 })
                 .collect();
             spec.outputs.push(change(OWNER));
-            spec.mint.push(beacon_mint(1));
+            spec.mint = beacon_mints(1);
         }
-        Action::OwFillSamePair | Action::OwFillDifferentPairs | Action::OwFillSamePairScan => {
+        Kind::Fill | Kind::FillScan => {
             let payment = TAKEN * PRICE;
             let taker = utxo(
                 "taker funds",
@@ -530,26 +639,16 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
                 .collect();
             sorted.sort();
             for (i, (w, u)) in swaps.iter().zip(&existing).enumerate() {
-                let redeemer = if action == Action::OwFillSamePairScan {
-                    constr(2)
-                } else {
-                    let at = sorted
-                        .iter()
-                        .position(|r| *r == u.out_ref)
-                        .unwrap_or_default();
-                    Data::constr(3, vec![int(at as u64), int(i as u64)])
-                };
+                let at = sorted
+                    .iter()
+                    .position(|r| *r == u.out_ref)
+                    .unwrap_or_default();
+                let redeemer = w.fill_redeemer(action.kind == Kind::FillScan, at, i);
                 spec.inputs.push(Input {
                     utxo: u.clone(),
                     redeemer: Some(redeemer),
                 });
-                let output = w.output(
-                    &s,
-                    DEPOSIT + payment,
-                    OFFERED - TAKEN,
-                    PRICE,
-                    Some(&u.out_ref),
-                );
+                let output = w.output(DEPOSIT + payment, OFFERED - TAKEN, PRICE, Some(&u.out_ref));
                 spec.outputs.push(TxOutput {
                     output,
                     change: false,
@@ -561,7 +660,7 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
             });
             spec.outputs.push(change(TAKER));
         }
-        Action::OwCloseSamePair | Action::OwCloseDifferentPairs => {
+        Kind::Close => {
             spec.inputs = existing
                 .iter()
                 .map(|u| Input {
@@ -569,11 +668,11 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
                     redeemer: Some(constr(0)),
                 })
                 .collect();
-            spec.mint.push(beacon_mint(-1));
+            spec.mint = beacon_mints(-1);
             spec.outputs.push(change(OWNER));
             spec.required_signers.push(OWNER.into());
         }
-        Action::OwUpdateSamePair | Action::OwUpdateDifferentPairs => {
+        Kind::Update => {
             spec.inputs = existing
                 .iter()
                 .map(|u| Input {
@@ -592,16 +691,20 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
             spec.outputs = swaps
                 .iter()
                 .map(|w| TxOutput {
-                    output: w.output(&s, DEPOSIT, OFFERED, 2 * PRICE, None),
+                    output: w.output(DEPOSIT, OFFERED, 2 * PRICE, None),
                     change: false,
                 })
                 .collect();
             spec.outputs.push(change(OWNER));
-            spec.withdrawals.push(Withdrawal {
-                credential: Credential::Script(s.beacon),
-                amount: 0,
-                redeemer: Some(constr(1)),
-            });
+            let mut beacons: Vec<Hash28> = swaps.iter().map(|w| w.scripts.beacon).collect();
+            beacons.dedup();
+            for beacon in beacons {
+                spec.withdrawals.push(Withdrawal {
+                    credential: Credential::Script(beacon),
+                    amount: 0,
+                    redeemer: Some(constr(1)),
+                });
+            }
             spec.required_signers.push(OWNER.into());
         }
     }
@@ -631,15 +734,16 @@ mod tests {
     #[test]
     fn costs_grow_with_the_number_of_actions() {
         let params = Params::mainnet().unwrap();
-        let one = measure(Action::OwFillSamePair, 1, &params).unwrap();
-        let five = measure(Action::OwFillSamePair, 5, &params).unwrap();
+        let fill = Action::named("ow-fill-same-pair").unwrap();
+        let one = measure(fill, 1, &params).unwrap();
+        let five = measure(fill, 5, &params).unwrap();
         assert!(five.mem > 4 * one.mem && five.size > one.size && five.fee > one.fee);
     }
 
     #[test]
     fn names_round_trip() {
         for action in Action::ALL {
-            assert_eq!(Action::named(action.name()), Some(action));
+            assert_eq!(Action::named(&action.name()), Some(action));
         }
     }
 }

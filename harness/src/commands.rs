@@ -224,7 +224,7 @@ pub fn capacity(actions: &[String], format: Format, params: Option<&Path>) -> Re
             .iter()
             .map(|name| {
                 Action::named(name).ok_or_else(|| {
-                    let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+                    let known: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
                     Error::UnknownAction(name.clone(), known.join(", "))
                 })
             })
