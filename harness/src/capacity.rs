@@ -165,9 +165,10 @@ pub struct Capacity {
     pub max: Option<Point>,
     /// The first transaction that does not fit; its `over` names the bottleneck.
     pub next: Option<Point>,
-    /// Figures for 1 and 10 actions, for the fee columns.
+    /// Figures for 1, 10 and 25 actions (as measured, also when they do not fit).
     pub one: Option<Point>,
     pub ten: Option<Point>,
+    pub twenty_five: Option<Point>,
 }
 
 /// The most actions a search tries before it stops looking.
@@ -244,25 +245,29 @@ pub fn search(
             next: Some(one.clone()),
             one: Some(one),
             ten: None,
+            twenty_five: None,
         });
     }
-    let ten = probe(10)?;
-    let (mut fits, mut fails) = if ten.over.is_empty() {
-        (ten.clone(), None)
-    } else {
-        (one.clone(), Some(ten.clone()))
-    };
-    while fails.is_none() && fits.n < CEILING {
-        let p = probe((fits.n * 2).min(CEILING))?;
-        if p.over.is_empty() {
-            fits = p
-        } else {
-            fails = Some(p)
+    let (mut fits, mut fails) = (one.clone(), None);
+    let mut at = |n: usize, fits: &mut Point, fails: &mut Option<Point>| -> Result<Point, Error> {
+        let p = probe(n)?;
+        if fails.is_none() {
+            if p.over.is_empty() {
+                *fits = p.clone()
+            } else {
+                *fails = Some(p.clone())
+            }
         }
+        Ok(p)
+    };
+    let ten = at(10, &mut fits, &mut fails)?;
+    let twenty_five = at(25, &mut fits, &mut fails)?;
+    while fails.is_none() && fits.n < CEILING {
+        at((fits.n * 2).min(CEILING), &mut fits, &mut fails)?;
     }
-    if let Some(mut high) = fails.clone() {
+    if let Some(mut high) = fails.take() {
         while high.n - fits.n > 1 {
-            let p = probe((fits.n + high.n) / 2)?;
+            let p = at((fits.n + high.n) / 2, &mut fits, &mut None)?;
             if p.over.is_empty() {
                 fits = p
             } else {
@@ -277,6 +282,7 @@ pub fn search(
         next: fails,
         one: Some(one),
         ten: Some(ten),
+        twenty_five: Some(twenty_five),
     })
 }
 

@@ -276,9 +276,22 @@ fn render_capacity(table: &[Capacity], params: &Params, format: Format) -> Strin
             );
             let _ = writeln!(
                 out,
-                "| action | max per tx | bottleneck | mem @max | steps @max | size @max | fee @1 | fee @10 | fee @max | collateral @max |"
+                "| action | max per tx | bottleneck | mem @max | size @max | mem @1 | fee @1 | mem @10 | fee @10 | mem @25 | fee @25 | fee @max | collateral @max |"
             );
-            let _ = writeln!(out, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+            let _ = writeln!(
+                out,
+                "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            );
+            // A figure measured over a limit is shown with the limit it exceeds.
+            let mem = |p: &Option<capacity::Point>| {
+                p.as_ref().map_or("-".to_string(), |p| {
+                    if p.over.is_empty() {
+                        p.mem.to_string()
+                    } else {
+                        format!("{} (over {})", p.mem, p.over.join(", "))
+                    }
+                })
+            };
             for c in table {
                 let max = c.max.as_ref();
                 let bottleneck = c
@@ -289,15 +302,18 @@ fn render_capacity(table: &[Capacity], params: &Params, format: Format) -> Strin
                     });
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     c.action.name(),
                     max.map_or(0, |p| p.n),
                     bottleneck,
                     max.map_or("-".into(), |p| p.mem.to_string()),
-                    max.map_or("-".into(), |p| p.steps.to_string()),
                     max.map_or("-".into(), |p| p.size.to_string()),
+                    mem(&c.one),
                     fee(&c.one),
+                    mem(&c.ten),
                     fee(&c.ten),
+                    mem(&c.twenty_five),
+                    fee(&c.twenty_five),
                     fee(&c.max),
                     max.map_or("-".into(), |p| ada(p.collateral)),
                 );

@@ -40,6 +40,14 @@ pub const ATTACKER: &str = "mallory";
 /// not an attack (`Swap` and `SwapAt` are both fills).
 const INTERCHANGEABLE: &[(&str, &[&str])] = &[("ow_swap", &["Swap", "SwapAt"])];
 
+/// Redeemer constructors by which an owner spends their own UTxO: when the owner approves the
+/// transaction, which of them the owner uses is the owner's choice (the project also lets a stray
+/// UTxO be recovered with either), so swapping them is not an attack by a third party.
+const OWNER_PATHS: &[(&str, &[&str])] = &[
+    ("ow_swap", &["SpendWithMint", "SpendWithStake"]),
+    ("tw_swap", &["SpendWithMint", "SpendWithStake"]),
+];
+
 /// Words in a script rule's summary that mean the protocol depends on time.
 const TIME_WORDS: &[&str] = &["validity", "deadline", "expir", "slot", "posix", "interval"];
 
@@ -100,6 +108,8 @@ struct Ctx<'a> {
     protocol_scripts: BTreeMap<Hash28, String>,
     /// Beacon policies among them.
     beacon_policies: BTreeSet<Hash28>,
+    /// Whether the scenario's protocol has beacon policies.
+    protocol_has_beacons: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -116,7 +126,10 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let protocol_has_beacons = protocols::find(&scenario.protocol)
+            .is_some_and(|p| p.scripts.iter().any(|s| s.beacon_variant.is_some()));
         Ctx {
+            protocol_has_beacons,
             scenario,
             tx: &scenario.tx,
             params,
@@ -136,9 +149,16 @@ impl<'a> Ctx<'a> {
         <[u8; 28]>::try_from(asset.0.as_slice()).is_ok_and(|p| self.beacon_policies.contains(&p))
     }
 
+    /// A protocol output holds a beacon; for a protocol without beacons, it sits at one of the
+    /// protocol's scripts. (A beacon-less UTxO at a beacon protocol's address is a stray that no
+    /// rule protects: a gift its sender may shape as they like.)
     fn is_protocol_output(&self, output: &Output) -> bool {
-        self.is_protocol_address(&output.address)
-            || output.value.assets.keys().any(|a| self.is_beacon(a))
+        let holds_beacon = output.value.assets.keys().any(|a| self.is_beacon(a));
+        if self.protocol_has_beacons {
+            holds_beacon
+        } else {
+            holds_beacon || self.is_protocol_address(&output.address)
+        }
     }
 
     /// Whether the owner of `address` approves this transaction (spec OwnerApproval).
@@ -422,47 +442,81 @@ impl<'a> Ctx<'a> {
         for i in outputs {
             let label = self.label(i, true);
             let output = &self.tx.outputs[i].output;
-            let floor = self.min_lovelace(output);
-            let mut amounts = vec![1];
-            if output.value.lovelace > floor + 1 {
-                amounts.push(output.value.lovelace - floor);
-            }
-            for take in amounts {
-                if take > output.value.lovelace {
-                    continue;
-                }
-                let (mut tx, _) = self.base();
-                tx.outputs[i].output.value.lovelace -= take;
-                let what = if take == 1 {
-                    "1 lovelace".to_string()
+            let mut assets: Vec<(AssetClass, u64)> =
+                vec![((vec![], vec![]), output.value.lovelace)];
+            assets.extend(
+                output
+                    .value
+                    .assets
+                    .iter()
+                    .filter(|(a, _)| !self.is_beacon(a)) // beacon theft
+                    .map(|(a, q)| (a.clone(), *q)),
+            );
+            for (asset, held) in assets {
+                let surplus = self.surplus(i, &asset);
+                let all = if asset.0.is_empty() {
+                    held.saturating_sub(self.min_lovelace(output))
                 } else {
-                    format!("{take} lovelace (down to the ledger minimum)")
+                    held
                 };
-                out.push((format!("{label}: {what} taken to the attacker"), tx));
-            }
-            for (asset, qty) in &output.value.assets {
-                if self.is_beacon(asset) {
-                    continue; // beacon theft
-                }
-                let mut takes = vec![1];
-                if *qty > 1 {
-                    takes.push(*qty);
+                let mut takes = vec![surplus + 1];
+                if all > surplus + 1 {
+                    takes.push(all);
                 }
                 for take in takes {
+                    if take > held {
+                        continue;
+                    }
                     let (mut tx, _) = self.base();
-                    take_asset(&mut tx.outputs[i].output.value, asset, take);
-                    out.push((
-                        format!(
-                            "{label}: {take} of {} taken to the attacker{}",
-                            asset_text(asset),
-                            if take == *qty { " (all of it)" } else { "" }
-                        ),
-                        tx,
-                    ));
+                    if asset.0.is_empty() {
+                        tx.outputs[i].output.value.lovelace -= take;
+                    } else {
+                        take_asset(&mut tx.outputs[i].output.value, &asset, take);
+                    }
+                    let mut what = format!("{take} of {}", asset_text(&asset));
+                    if take == all {
+                        what.push_str(if asset.0.is_empty() {
+                            " (down to the ledger minimum)"
+                        } else {
+                            " (all of it)"
+                        });
+                    } else if surplus > 0 {
+                        what.push_str(&format!(
+                            " (1 beyond the {surplus} the honest transaction leaves over what is owed)"
+                        ));
+                    }
+                    out.push((format!("{label}: {what} taken to the attacker"), tx));
                 }
             }
         }
         Ok(out)
+    }
+
+    /// How much of `asset` the honest transaction leaves in continuing output `i` beyond what the
+    /// protocol owes its owner (the filler's own gift: rounding in the owner's favour, a top-up, a
+    /// deposit of the offer asset), by the one-way swap terms of its datum; 0 when the terms are
+    /// not known, so that the first unit taken is an attack.
+    fn surplus(&self, i: usize, asset: &AssetClass) -> u64 {
+        let output = &self.tx.outputs[i].output;
+        let (Datum::Inline(datum) | Datum::Hash(datum)) = &output.datum else {
+            return 0;
+        };
+        let Some(terms) = OneWayTerms::of(datum) else {
+            return 0;
+        };
+        let victims = self.victims();
+        let input = victims
+            .iter()
+            .map(|&v| &self.tx.inputs[v].utxo)
+            .find(|u| Some(crate::resolve::prev_input(&u.out_ref)) == terms.prev_input)
+            .or_else(|| {
+                victims
+                    .iter()
+                    .map(|&v| &self.tx.inputs[v].utxo)
+                    .find(|u| u.output.address == output.address)
+            });
+        let Some(input) = input else { return 0 };
+        terms.surplus(&input.output.value, &output.value, asset)
     }
 
     fn token_dust(&self) -> Outcome {
@@ -829,8 +883,11 @@ impl<'a> Ctx<'a> {
             .collect();
         let mut out = Vec::new();
         for (s, name) in self.tx.required_signers.iter().enumerate() {
-            let owner = owners.contains(&Credential::Key(*Key::named(name).hash));
-            let whose = if owner { "the owner" } else { "a signer" };
+            // Other signers sign for their own reasons (a native policy, their own inputs).
+            if !owners.contains(&Credential::Key(*Key::named(name).hash)) {
+                continue;
+            }
+            let whose = "the owner";
             let (mut tx, _) = self.base();
             tx.required_signers.remove(s);
             out.push((
@@ -953,10 +1010,14 @@ impl<'a> Ctx<'a> {
             return vec![];
         };
         let current = self.constructor_of(hash, redeemer);
-        let group: &[&str] = INTERCHANGEABLE
+        let owner_approves =
+            input != usize::MAX && self.approved(&self.tx.inputs[input].utxo.output.address);
+        let group: Vec<&str> = INTERCHANGEABLE
             .iter()
-            .find(|(s, names)| *s == script && current.is_some_and(|c| names.contains(&c.name)))
-            .map_or(&[], |(_, names)| names);
+            .chain(OWNER_PATHS.iter().filter(|_| owner_approves))
+            .filter(|(s, names)| *s == script && current.is_some_and(|c| names.contains(&c.name)))
+            .flat_map(|(_, names)| names.iter().copied())
+            .collect();
         let from = current.map_or("raw".to_string(), |c| c.name.to_string());
         let own_position = (input != usize::MAX).then(|| sorted_position(self.tx, input));
         let own_output = (input != usize::MAX)
@@ -1152,6 +1213,85 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(out)
+    }
+}
+
+/// The terms of a one-way swap datum (spec §3.2) that decide what a fill owes the owner.
+struct OneWayTerms {
+    offer: AssetClass,
+    ask: AssetClass,
+    num: i128,
+    den: i128,
+    prev_input: Option<PlutusData>,
+}
+
+impl OneWayTerms {
+    fn of(datum: &PlutusData) -> Option<OneWayTerms> {
+        let typed = protocols::datum_type("ow_swap_datum")?;
+        let (index, fields) = data::as_constr(datum)?;
+        if index != typed.constructor.index || fields.len() != typed.constructor.fields.len() {
+            return None;
+        }
+        let bytes = |d: &PlutusData| match d {
+            PlutusData::BoundedBytes(b) => Some(b.to_vec()),
+            _ => None,
+        };
+        let (_, price) = data::as_constr(&fields[8])?;
+        let part =
+            |k: usize| -> Option<i128> { i128::try_from(data::as_integer(price.get(k)?)?).ok() };
+        let (num, den) = (part(0)?, part(1)?);
+        if num <= 0 || den <= 0 {
+            return None;
+        }
+        Some(OneWayTerms {
+            offer: (bytes(&fields[2])?, bytes(&fields[3])?),
+            ask: (bytes(&fields[5])?, bytes(&fields[6])?),
+            num,
+            den,
+            prev_input: Some(fields[9].clone()),
+        })
+    }
+
+    /// Offer and ask quantities as ValueShape counts them (§5.0): lovelace counts for the offer
+    /// when the offer is ADA, else for the ask when the ask is ADA.
+    fn quantities(&self, value: &Value) -> (i128, i128) {
+        let token = |a: &AssetClass| i128::from(value.assets.get(a).copied().unwrap_or_default());
+        let lovelace = i128::from(value.lovelace);
+        if self.offer.0.is_empty() {
+            (lovelace, token(&self.ask))
+        } else if self.ask.0.is_empty() {
+            (token(&self.offer), lovelace)
+        } else {
+            (token(&self.offer), token(&self.ask))
+        }
+    }
+
+    fn surplus(&self, input: &Value, output: &Value, asset: &AssetClass) -> u64 {
+        let (offer_in, ask_in) = self.quantities(input);
+        let (offer_out, ask_out) = self.quantities(output);
+        let taken = offer_in - offer_out;
+        let given = ask_out - ask_in;
+        let is = |a: &AssetClass| {
+            if asset.0.is_empty() {
+                a.0.is_empty()
+            } else {
+                a == asset
+            }
+        };
+        let surplus = if is(&self.offer) {
+            // More offer may be taken while taken × num ≤ given × den.
+            (given * self.den).div_euclid(self.num) - taken
+        } else if is(&self.ask) {
+            // Less ask may be given while it still covers ceil(taken × num / den), and ≥ 0.
+            let owed = -(-(taken * self.num)).div_euclid(self.den);
+            given - owed.max(0)
+        } else if asset.0.is_empty() {
+            // ADA outside the pair: the deposit may only grow.
+            i128::from(output.lovelace) - i128::from(input.lovelace)
+        } else {
+            0
+        };
+        u64::try_from(surplus.max(0)).unwrap_or(u64::MAX)
     }
 }
 
@@ -1356,6 +1496,42 @@ mod tests {
         assert_eq!(sorted_position(&tx, 0), 1);
         assert_eq!(sorted_position(&tx, 1), 2);
         assert_eq!(sorted_position(&tx, 2), 0);
+    }
+
+    #[test]
+    fn fill_surplus_follows_the_one_way_price() {
+        let t: AssetClass = (vec![7; 28], b"T".to_vec());
+        let ada: AssetClass = (vec![], vec![]);
+        // ADA → T at 1 T per 1 000 000 lovelace: 5 000 001 lovelace taken, 6 T paid.
+        let terms = OneWayTerms {
+            offer: ada.clone(),
+            ask: t.clone(),
+            num: 1,
+            den: 1_000_000,
+            prev_input: None,
+        };
+        let mut input = lovelace(12_000_000);
+        let mut output = lovelace(6_999_999);
+        output.assets.insert(t.clone(), 6);
+        assert_eq!(terms.surplus(&input, &output, &ada), 999_999);
+        assert_eq!(terms.surplus(&input, &output, &t), 0);
+        // T → D at 2 D per T, 4 T taken for 8 D, deposit topped up by 1 ADA.
+        let d: AssetClass = (vec![8; 28], b"D".to_vec());
+        let terms = OneWayTerms {
+            offer: t.clone(),
+            ask: d.clone(),
+            num: 2,
+            den: 1,
+            prev_input: None,
+        };
+        input = lovelace(3_000_000);
+        input.assets.insert(t.clone(), 10);
+        output = lovelace(4_000_000);
+        output.assets.insert(t.clone(), 6);
+        output.assets.insert(d.clone(), 8);
+        assert_eq!(terms.surplus(&input, &output, &ada), 1_000_000);
+        assert_eq!(terms.surplus(&input, &output, &d), 0);
+        assert_eq!(terms.surplus(&input, &output, &t), 0);
     }
 
     #[test]

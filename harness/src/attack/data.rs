@@ -226,7 +226,7 @@ mod tests {
         );
         let changes: Vec<String> = mutations(&data, 3)
             .iter()
-            .map(|m| format!("{} {}", m.path, m.change))
+            .map(|m| format!("{} {}", m.path, m.change).trim().to_string())
             .collect();
         assert!(
             changes.contains(&"constructor 0 → 1".to_string()),

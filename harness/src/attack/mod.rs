@@ -103,6 +103,7 @@ impl Class {
 /// One attacked transaction.
 #[derive(Debug, Clone)]
 pub struct Attack {
+    /// The class it belongs to.
     pub class: Class,
     /// What the attacker changed, readable.
     pub description: String,
@@ -115,9 +116,15 @@ pub struct Attack {
 #[serde(rename_all = "snake_case", tag = "verdict")]
 pub enum Verdict {
     /// Some script failed: the purposes of the failing redeemers.
-    RejectedByScripts { failed: Vec<String> },
+    RejectedByScripts {
+        /// Purposes of the failing redeemers (`spend swap1 (ow_swap)`).
+        failed: Vec<String>,
+    },
     /// Every script passed but the ledger refuses the transaction.
-    RejectedByLedger { reason: String },
+    RejectedByLedger {
+        /// The ledger rules it breaks.
+        reason: String,
+    },
     /// Every script passed and the ledger would take it: a finding.
     Accepted,
 }
@@ -125,6 +132,7 @@ pub enum Verdict {
 /// An accepted attack, printable as a regression fixture.
 #[derive(Debug, Clone, Serialize)]
 pub struct AcceptedAttack {
+    /// What the attacker changed.
     pub description: String,
     /// The attacked transaction as fixture JSON (pretty-printed), expected to fail.
     pub fixture: String,
@@ -133,11 +141,15 @@ pub struct AcceptedAttack {
 /// The attacks of one class on one fixture.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClassReport {
+    /// The class.
     pub class: Class,
     /// Attacks run.
     pub tried: usize,
+    /// Attacks some script rejected.
     pub rejected_by_scripts: usize,
+    /// Attacks every script accepted but the ledger refuses.
     pub rejected_by_ledger: usize,
+    /// Attacks accepted: findings.
     pub accepted: Vec<AcceptedAttack>,
     /// Attacks derived but not run because of the limit.
     pub not_run: usize,
@@ -179,12 +191,16 @@ impl ClassReport {
 /// The attacks on one fixture.
 #[derive(Debug, Clone, Serialize)]
 pub struct AttackReport {
+    /// The fixture file.
     pub fixture: PathBuf,
+    /// Its protocol.
     pub protocol: String,
     /// Why the fixture was not attacked (it is not a passing fixture), when it was not.
     pub skipped: Option<String>,
     /// One entry per [`Class`], in [`Class::ALL`] order (empty when skipped).
     pub classes: Vec<ClassReport>,
+    /// Remarks on the fixture itself (e.g. a ledger rule its honest transaction breaks).
+    pub notes: Vec<String>,
 }
 
 impl AttackReport {
@@ -212,10 +228,13 @@ impl AttackReport {
 /// A fixture that could not be attacked at all.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
+    /// The fixture does not load or resolve.
     #[error(transparent)]
     Fixture(#[from] fixture::Error),
+    /// The honest transaction cannot be built or evaluated.
     #[error(transparent)]
     Replay(#[from] replay::Error),
+    /// The deployment of record could not be made.
     #[error("deployment: {0}")]
     Deployment(String),
 }
@@ -244,6 +263,7 @@ pub fn attack_scenario(
         protocol: scenario.protocol.clone(),
         skipped: None,
         classes: Vec::new(),
+        notes: Vec::new(),
     };
     if scenario.expect != Expect::Ok {
         report.skipped = Some("the fixture expects a failure".into());
@@ -254,7 +274,17 @@ pub fn attack_scenario(
         report.skipped = Some("the honest transaction fails a script".into());
         return Ok(report);
     }
-    let honest_ledger = ledger_violations(&honest, params);
+    let mut checks = LedgerChecks::ALL;
+    let honest_ledger = ledger_violations(&honest, params, checks);
+    if honest_ledger.iter().any(|v| v.contains("minimum")) {
+        // A fixture defect, not a reason to skip it: attacks are judged without the check.
+        checks.min_lovelace = false;
+        report.notes.push(format!(
+            "the honest transaction already breaks the ledger's minimum lovelace ({}); attacks are judged without that check",
+            honest_ledger.join("; ")
+        ));
+    }
+    let honest_ledger = ledger_violations(&honest, params, checks);
     if !honest_ledger.is_empty() {
         report.skipped = Some(format!(
             "the honest transaction breaks a ledger rule: {}",
@@ -276,7 +306,7 @@ pub fn attack_scenario(
         tally.not_run = attacks.len() - chosen.len();
         for attack in chosen.into_iter().map(|i| attacks[i]) {
             tally.tried += 1;
-            match run(&attack.tx, params, &scenario.path) {
+            match run_checked(&attack.tx, params, &scenario.path, checks) {
                 Ok(Verdict::RejectedByScripts { .. }) => tally.rejected_by_scripts += 1,
                 Ok(Verdict::RejectedByLedger { .. }) => tally.rejected_by_ledger += 1,
                 Ok(Verdict::Accepted) => {
@@ -304,6 +334,28 @@ pub fn attack_scenario(
 /// Builds, settles and evaluates one attacked transaction. `Err` means the attack itself is
 /// broken (it does not balance, or cannot be evaluated), which is no verdict.
 pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String> {
+    run_checked(tx, params, path, LedgerChecks::ALL)
+}
+
+/// Which ledger rules [`ledger_violations`] checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerChecks {
+    /// Every output holds at least the ledger's minimum lovelace.
+    pub min_lovelace: bool,
+}
+
+impl LedgerChecks {
+    /// Every check.
+    pub const ALL: LedgerChecks = LedgerChecks { min_lovelace: true };
+}
+
+/// [`run`] with a choice of ledger checks.
+pub fn run_checked(
+    tx: &TxSpec,
+    params: &Params,
+    path: &Path,
+    checks: LedgerChecks,
+) -> Result<Verdict, String> {
     match replay::settle(tx, params, path) {
         Ok(measured) => {
             if !measured.all_ok() {
@@ -316,7 +368,7 @@ pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String>
                         .collect(),
                 });
             }
-            let violations = ledger_violations(&measured, params);
+            let violations = ledger_violations(&measured, params, checks);
             if violations.is_empty() {
                 Ok(Verdict::Accepted)
             } else {
@@ -336,7 +388,11 @@ pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String>
 /// The ledger rules a built transaction breaks that the builder does not check: the minimum
 /// lovelace of every output, the maximum value size, the maximum transaction size and the
 /// per-transaction execution units.
-pub fn ledger_violations(measured: &Measured, params: &Params) -> Vec<String> {
+pub fn ledger_violations(
+    measured: &Measured,
+    params: &Params,
+    checks: LedgerChecks,
+) -> Vec<String> {
     let mut out = Vec::new();
     let built = &measured.built;
     if built.size() > params.max_tx_size {
@@ -364,7 +420,7 @@ pub fn ledger_violations(measured: &Measured, params: &Params) -> Vec<String> {
             conway::Value::Coin(c) | conway::Value::Multiasset(c, _) => *c,
         };
         let min = params.coins_per_utxo_byte * (160 + size);
-        if coin < min {
+        if checks.min_lovelace && coin < min {
             out.push(format!("output {i} holds {coin} lovelace < minimum {min}"));
         }
         let value_size = minicbor::to_vec(&o.value).map_or(0, |b| b.len() as u64);
@@ -479,6 +535,9 @@ fn render_text(reports: &[AttackReport], markdown: bool) -> String {
                 String::new()
             }
         );
+        for note in &report.notes {
+            let _ = writeln!(out, "  note: {note}");
+        }
         if markdown {
             let _ = writeln!(out);
         }

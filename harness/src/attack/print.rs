@@ -8,8 +8,7 @@ use super::data::to_json;
 use crate::{
     rules,
     scenario::{
-        Address, CertificateKind, Credential, Datum, Hash28, Output, Script, Stake, TxSpec, Utxo,
-        Value,
+        Address, CertificateKind, Credential, Datum, Output, Script, Stake, TxSpec, Utxo, Value,
     },
 };
 use serde_json::{Map, Value as Json, json};
@@ -250,13 +249,6 @@ fn value_json(value: &Value) -> Json {
         );
     }
     Json::Object(object)
-}
-
-/// The hash of a key or script credential.
-pub fn credential_hash(credential: Credential) -> Hash28 {
-    match credential {
-        Credential::Key(h) | Credential::Script(h) => h,
-    }
 }
 
 #[cfg(test)]
