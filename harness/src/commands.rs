@@ -58,20 +58,8 @@ pub fn replay(
     params: Option<&Path>,
     emit_cbor: Option<&Path>,
 ) -> Result<Exit, Error> {
-    let params = match params {
-        Some(path) => Params::load(path)?,
-        None => Params::mainnet()?,
-    };
-    let files = replay::collect(paths)?;
-    if files.is_empty() {
-        return Err(Error::NoFixtures(
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-    }
+    let params = load_params(params)?;
+    let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
     for file in &files {
@@ -115,6 +103,33 @@ fn fixtures_root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
 }
 
+/// The paths a command works on: those given, or the bundled fixtures directory.
+fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![fixtures_root()]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// Every fixture under `paths`; finding none is an error naming the paths.
+fn fixture_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let files = replay::collect(paths)?;
+    if files.is_empty() {
+        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::NoFixtures(named.join(", ")));
+    }
+    Ok(files)
+}
+
+/// The parameter file given, or the bundled current mainnet set.
+fn load_params(path: Option<&Path>) -> Result<Params, Error> {
+    Ok(match path {
+        Some(path) => Params::load(path)?,
+        None => Params::mainnet()?,
+    })
+}
+
 /// `harness budget`: the current costs of every fixture and script against the baselines.
 pub fn budget(
     paths: &[PathBuf],
@@ -123,26 +138,9 @@ pub fn budget(
     mode: BudgetMode,
     all: bool,
 ) -> Result<Exit, Error> {
-    let params = match params {
-        Some(path) => Params::load(path)?,
-        None => Params::mainnet()?,
-    };
-    let default = [fixtures_root()];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
-    let files = replay::collect(paths)?;
-    if files.is_empty() {
-        return Err(Error::NoFixtures(
-            paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-    }
+    let params = load_params(params)?;
+    let paths = roots(paths);
+    let files = fixture_files(&paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
     for file in &files {
@@ -165,7 +163,7 @@ pub fn budget(
             budget::write(&path, &current).map_err(Error::Baseline)?;
         }
     }
-    for orphan in budget::orphans(paths)? {
+    for orphan in budget::orphans(&paths)? {
         lines.push(budget::Line {
             subject: orphan.display().to_string(),
             figure: "budget file without a fixture".into(),
@@ -178,7 +176,7 @@ pub fn budget(
         }
     }
     // Script sizes are recorded at the top of the directory given (fixtures/ by default).
-    if let [root] = paths
+    if let [root] = paths.as_slice()
         && root.is_dir()
     {
         let sizes = budget::script_sizes().map_err(Error::Deployment)?;
@@ -213,10 +211,7 @@ pub fn budget(
 /// `harness capacity`: for each action (all when none is named), the most that fit in one
 /// transaction under the parameter set's limits. Progress goes to standard error.
 pub fn capacity(actions: &[String], format: Format, params: Option<&Path>) -> Result<Exit, Error> {
-    let params = match params {
-        Some(path) => Params::load(path)?,
-        None => Params::mainnet()?,
-    };
+    let params = load_params(params)?;
     let actions: Vec<Action> = if actions.is_empty() {
         Action::ALL.to_vec()
     } else {
@@ -333,18 +328,9 @@ pub fn what_if(
     capacity: bool,
     format: Format,
 ) -> Result<Exit, Error> {
-    let base = match base {
-        Some(path) => Params::load(path)?,
-        None => Params::mainnet()?,
-    };
+    let base = load_params(base)?;
     let other = Params::load(other)?;
-    let default = [fixtures_root()];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
-    let files = replay::collect(paths)?;
+    let files = fixture_files(&roots(paths))?;
     let mut rows: Vec<serde_json::Value> = Vec::new();
     let mut failures = Vec::new();
     let status = |r: &Replayed| {
@@ -512,16 +498,7 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
 /// `harness coverage`: which fixtures cover each rule of the catalogue (only the rules whose ID
 /// starts with one of `prefixes`, when any is given).
 pub fn coverage(paths: &[PathBuf], prefixes: &[String], format: Format) -> Result<Exit, Error> {
-    let default = [PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../fixtures"
-    ))];
-    let paths = if paths.is_empty() {
-        &default[..]
-    } else {
-        paths
-    };
-    let files = replay::collect(paths)?;
+    let files = fixture_files(&roots(paths))?;
     let mut fixtures = Vec::with_capacity(files.len());
     for file in files {
         let fixture = crate::fixture::load(&file)?;
