@@ -87,6 +87,21 @@ const fn field(name: &'static str, kind: FieldKind) -> Field {
     Field { name, kind }
 }
 
+/// The fields of a fill redeemer that names the own input's position and the corresponding
+/// output's (`SwapAt`, `TakeAsset1At`, `TakeAsset2At`).
+const INDEXED_FILL: &[Field] = &[
+    field("input_index", FieldKind::InputIndex),
+    field("output_index", FieldKind::Int),
+];
+
+const fn indexed_fill(name: &'static str, index: u64) -> Constructor {
+    Constructor {
+        name,
+        index,
+        fields: INDEXED_FILL,
+    }
+}
+
 const fn unit(name: &'static str, index: u64) -> Constructor {
     Constructor {
         name,
@@ -146,14 +161,7 @@ pub const OW_SWAP_REDEEMERS: &[Constructor] = &[
     unit("SpendWithMint", 0),
     unit("SpendWithStake", 1),
     unit("Swap", 2),
-    Constructor {
-        name: "SwapAt",
-        index: 3,
-        fields: &[
-            field("input_index", FieldKind::InputIndex),
-            field("output_index", FieldKind::Int),
-        ],
-    },
+    indexed_fill("SwapAt", 3),
 ];
 
 /// Two-way `SwapRedeemer` (§3.4) with the appended `TakeAsset1At` and `TakeAsset2At` (README
@@ -163,22 +171,8 @@ pub const TW_SWAP_REDEEMERS: &[Constructor] = &[
     unit("SpendWithStake", 1),
     unit("TakeAsset1", 2),
     unit("TakeAsset2", 3),
-    Constructor {
-        name: "TakeAsset1At",
-        index: 4,
-        fields: &[
-            field("input_index", FieldKind::InputIndex),
-            field("output_index", FieldKind::Int),
-        ],
-    },
-    Constructor {
-        name: "TakeAsset2At",
-        index: 5,
-        fields: &[
-            field("input_index", FieldKind::InputIndex),
-            field("output_index", FieldKind::Int),
-        ],
-    },
+    indexed_fill("TakeAsset1At", 4),
+    indexed_fill("TakeAsset2At", 5),
 ];
 
 /// `BeaconRedeemer` of both variants (§3.4).
