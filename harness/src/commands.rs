@@ -423,6 +423,46 @@ pub fn what_if(
     Ok(Exit::Success)
 }
 
+/// `harness attack`: derives attacked transactions from every passing fixture under `paths` and
+/// reports, per fixture and class, the attacks tried and rejected. Any accepted attack is a
+/// mismatch (exit 1, printed as a fixture to save as a regression); an attack the engine could
+/// not build is an error (exit 2).
+pub fn attack(
+    paths: &[PathBuf],
+    limit: Option<usize>,
+    format: Format,
+    params: Option<&Path>,
+) -> Result<Exit, Error> {
+    let params = load_params(params)?;
+    let files = fixture_files(&roots(paths))?;
+    let mut reports = Vec::with_capacity(files.len());
+    let mut failures = Vec::new();
+    for file in &files {
+        match crate::attack::attack_file(file, &params, limit) {
+            Ok(report) => reports.push(report),
+            Err(err) => failures.push(err.to_string()),
+        }
+    }
+    print!("{}", crate::attack::render(&reports, format));
+    let broken: usize = reports.iter().map(|r| r.errors()).sum();
+    if broken > 0 {
+        failures.push(format!(
+            "{broken} attack(s) could not be built (engine errors, listed above)"
+        ));
+    }
+    if !failures.is_empty() {
+        return Err(Error::BadFixtures {
+            count: failures.len(),
+            details: failures.join("\n"),
+        });
+    }
+    Ok(if reports.iter().any(|r| r.accepted() > 0) {
+        Exit::Mismatch
+    } else {
+        Exit::Success
+    })
+}
+
 /// `harness scripts`: every deployed script of record.
 pub fn scripts(format: Format) -> Result<Exit, Error> {
     let deployment = Deployment::of(Build::Record).map_err(Error::Deployment)?;

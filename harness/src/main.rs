@@ -85,6 +85,21 @@ enum Command {
         #[arg(long, default_value = "terminal")]
         format: Format,
     },
+    /// Attack every passing fixture (double satisfaction, redirects, value theft, token dust,
+    /// datum tampering, beacon theft, missing authorisation, other redeemers, ...) and report the
+    /// attacks tried and rejected; exit 1 if any is accepted.
+    Attack {
+        /// Fixture files or directories (default: fixtures/).
+        paths: Vec<PathBuf>,
+        /// At most this many attacks per class and fixture (default: all).
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long, default_value = "terminal")]
+        format: Format,
+        /// Protocol-parameter file (default: the bundled current mainnet set).
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
     /// List the deployed scripts: name, hash, size, parameters, Plutus version.
     Scripts {
         #[arg(long, default_value = "terminal")]
@@ -138,6 +153,12 @@ fn main() {
             capacity,
             format,
         } => commands::what_if(&paths, base.as_deref(), &params, capacity, format),
+        Command::Attack {
+            paths,
+            limit,
+            format,
+            params,
+        } => commands::attack(&paths, limit, format, params.as_deref()),
         Command::Scripts { format } => commands::scripts(format),
         Command::Coverage {
             paths,

@@ -305,3 +305,28 @@ fn what_if_lists_the_fixtures_whose_limit_status_changes() {
         "{create}"
     );
 }
+
+#[test]
+fn attack_reports_every_class_and_exits_zero_when_all_are_rejected() {
+    let out = harness(&[
+        "attack",
+        "--limit",
+        "2",
+        "--format",
+        "json",
+        &example("fill/fill_partial_token_to_ada_swap_at.json"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&text).expect("stdout is JSON");
+    assert!(
+        text.contains("double satisfaction") && text.contains("redirect"),
+        "{text}"
+    );
+    assert!(json.to_string().contains("\"accepted\":0"), "{text}");
+}

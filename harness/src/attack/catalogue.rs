@@ -38,7 +38,22 @@ pub const ATTACKER: &str = "mallory";
 
 /// Redeemer constructors of one script that do the same job, so that swapping one for another is
 /// not an attack (`Swap` and `SwapAt` are both fills).
-const INTERCHANGEABLE: &[(&str, &[&str])] = &[("ow_swap", &["Swap", "SwapAt"])];
+const INTERCHANGEABLE: &[(&str, &[&str])] = &[
+    ("ow_swap", &["Swap", "SwapAt"]),
+    ("tw_swap", &["TakeAsset1", "TakeAsset1At"]),
+    ("tw_swap", &["TakeAsset2", "TakeAsset2At"]),
+];
+
+/// Every fill constructor of a script: when a fill takes nothing from a swap (its continuing
+/// output holds at least the input's value, e.g. a pure deposit), the direction is moot and any
+/// of them may be used.
+const FILLS: &[(&str, &[&str])] = &[
+    ("ow_swap", &["Swap", "SwapAt"]),
+    (
+        "tw_swap",
+        &["TakeAsset1", "TakeAsset1At", "TakeAsset2", "TakeAsset2At"],
+    ),
+];
 
 /// Redeemer constructors by which an owner spends their own UTxO: when the owner approves the
 /// transaction, which of them the owner uses is the owner's choice (the project also lets a stray
@@ -494,29 +509,35 @@ impl<'a> Ctx<'a> {
 
     /// How much of `asset` the honest transaction leaves in continuing output `i` beyond what the
     /// protocol owes its owner (the filler's own gift: rounding in the owner's favour, a top-up, a
-    /// deposit of the offer asset), by the one-way swap terms of its datum; 0 when the terms are
-    /// not known, so that the first unit taken is an attack.
+    /// deposit of the offer asset), by the swap terms of its datum and the direction of the fill;
+    /// 0 when the terms are not known, so that the first unit taken is an attack.
     fn surplus(&self, i: usize, asset: &AssetClass) -> u64 {
         let output = &self.tx.outputs[i].output;
         let (Datum::Inline(datum) | Datum::Hash(datum)) = &output.datum else {
             return 0;
         };
-        let Some(terms) = OneWayTerms::of(datum) else {
+        let Some(prev_input) = data::as_constr(datum).and_then(|(_, f)| f.last()) else {
             return 0;
         };
         let victims = self.victims();
         let input = victims
             .iter()
-            .map(|&v| &self.tx.inputs[v].utxo)
-            .find(|u| Some(crate::resolve::prev_input(&u.out_ref)) == terms.prev_input)
+            .map(|&v| &self.tx.inputs[v])
+            .find(|i| crate::resolve::prev_input(&i.utxo.out_ref) == *prev_input)
             .or_else(|| {
                 victims
                     .iter()
-                    .map(|&v| &self.tx.inputs[v].utxo)
-                    .find(|u| u.output.address == output.address)
+                    .map(|&v| &self.tx.inputs[v])
+                    .find(|i| i.utxo.output.address == output.address)
             });
         let Some(input) = input else { return 0 };
-        terms.surplus(&input.output.value, &output.value, asset)
+        let direction = match (input.utxo.output.address.payment, &input.redeemer) {
+            (Credential::Script(hash), Some(r)) => self.constructor_of(&hash, r).map(|c| c.name),
+            _ => None,
+        };
+        SwapTerms::of(datum, direction).map_or(0, |terms| {
+            terms.surplus(&input.utxo.output.value, &output.value, asset)
+        })
     }
 
     fn token_dust(&self) -> Outcome {
@@ -925,7 +946,7 @@ impl<'a> Ctx<'a> {
         }
         if out.is_empty() {
             return Err(
-                "the transaction has no required signer and no owner or protocol withdrawal".into(),
+                "no protocol input's owner signs or withdraws, and no protocol script runs by withdrawal".into(),
             );
         }
         Ok(out)
@@ -1012,9 +1033,11 @@ impl<'a> Ctx<'a> {
         let current = self.constructor_of(hash, redeemer);
         let owner_approves =
             input != usize::MAX && self.approved(&self.tx.inputs[input].utxo.output.address);
+        let takes_nothing = input != usize::MAX && self.takes_nothing(input);
         let group: Vec<&str> = INTERCHANGEABLE
             .iter()
             .chain(OWNER_PATHS.iter().filter(|_| owner_approves))
+            .chain(FILLS.iter().filter(|_| takes_nothing))
             .filter(|(s, names)| *s == script && current.is_some_and(|c| names.contains(&c.name)))
             .flat_map(|(_, names)| names.iter().copied())
             .collect();
@@ -1055,6 +1078,31 @@ impl<'a> Ctx<'a> {
             Data::constr(beyond, vec![]),
         ));
         out
+    }
+
+    /// Whether the spent protocol input `input` has a continuing output (at its address, with
+    /// its reference as the datum's last field) holding at least as much of every asset.
+    fn takes_nothing(&self, input: usize) -> bool {
+        let utxo = &self.tx.inputs[input].utxo;
+        let own = crate::resolve::prev_input(&utxo.out_ref);
+        let has = |v: &Value, a: &AssetClass| {
+            if a.0.is_empty() {
+                v.lovelace
+            } else {
+                v.assets.get(a).copied().unwrap_or_default()
+            }
+        };
+        self.tx.outputs.iter().any(|o| {
+            let (Datum::Inline(d) | Datum::Hash(d)) = &o.output.datum else {
+                return false;
+            };
+            let value = &utxo.output.value;
+            o.output.address == utxo.output.address
+                && data::as_constr(d).and_then(|(_, f)| f.last()) == Some(&own)
+                && std::iter::once((vec![], vec![]))
+                    .chain(value.assets.keys().cloned())
+                    .all(|a| has(&o.output.value, &a) >= has(value, &a))
+        })
     }
 
     fn validity_range(&self) -> Outcome {
@@ -1216,39 +1264,50 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The terms of a one-way swap datum (spec §3.2) that decide what a fill owes the owner.
-struct OneWayTerms {
+/// The terms of a swap datum that decide what a fill owes the owner: one-way (spec §3.2), or
+/// two-way (§3.3) in the direction of the fill's redeemer (SWAP-TW-EXEC-02).
+struct SwapTerms {
     offer: AssetClass,
     ask: AssetClass,
     num: i128,
     den: i128,
-    prev_input: Option<PlutusData>,
 }
 
-impl OneWayTerms {
-    fn of(datum: &PlutusData) -> Option<OneWayTerms> {
-        let typed = protocols::datum_type("ow_swap_datum")?;
+impl SwapTerms {
+    fn of(datum: &PlutusData, redeemer: Option<&str>) -> Option<SwapTerms> {
         let (index, fields) = data::as_constr(datum)?;
-        if index != typed.constructor.index || fields.len() != typed.constructor.fields.len() {
-            return None;
-        }
-        let bytes = |d: &PlutusData| match d {
-            PlutusData::BoundedBytes(b) => Some(b.to_vec()),
+        let is = |key: &str| {
+            protocols::datum_type(key).is_some_and(|t| {
+                t.constructor.index == index && t.constructor.fields.len() == fields.len()
+            })
+        };
+        let bytes = |k: usize| match fields.get(k) {
+            Some(PlutusData::BoundedBytes(b)) => Some(b.to_vec()),
             _ => None,
         };
-        let (_, price) = data::as_constr(&fields[8])?;
-        let part =
-            |k: usize| -> Option<i128> { i128::try_from(data::as_integer(price.get(k)?)?).ok() };
-        let (num, den) = (part(0)?, part(1)?);
-        if num <= 0 || den <= 0 {
+        let price = |k: usize| -> Option<(i128, i128)> {
+            let (_, parts) = data::as_constr(fields.get(k)?)?;
+            let part = |p: usize| i128::try_from(data::as_integer(parts.get(p)?)?).ok();
+            Some((part(0)?, part(1)?))
+        };
+        let (offer, ask, (num, den)) = if is("ow_swap_datum") {
+            ((bytes(2)?, bytes(3)?), (bytes(5)?, bytes(6)?), price(8)?)
+        } else if is("tw_swap_datum") {
+            let one = (bytes(2)?, bytes(3)?);
+            let two = (bytes(5)?, bytes(6)?);
+            match redeemer? {
+                "TakeAsset1" | "TakeAsset1At" => (one, two, price(8)?),
+                "TakeAsset2" | "TakeAsset2At" => (two, one, price(9)?),
+                _ => return None,
+            }
+        } else {
             return None;
-        }
-        Some(OneWayTerms {
-            offer: (bytes(&fields[2])?, bytes(&fields[3])?),
-            ask: (bytes(&fields[5])?, bytes(&fields[6])?),
+        };
+        (num > 0 && den > 0).then_some(SwapTerms {
+            offer,
+            ask,
             num,
             den,
-            prev_input: Some(fields[9].clone()),
         })
     }
 
@@ -1503,12 +1562,11 @@ mod tests {
         let t: AssetClass = (vec![7; 28], b"T".to_vec());
         let ada: AssetClass = (vec![], vec![]);
         // ADA → T at 1 T per 1 000 000 lovelace: 5 000 001 lovelace taken, 6 T paid.
-        let terms = OneWayTerms {
+        let terms = SwapTerms {
             offer: ada.clone(),
             ask: t.clone(),
             num: 1,
             den: 1_000_000,
-            prev_input: None,
         };
         let mut input = lovelace(12_000_000);
         let mut output = lovelace(6_999_999);
@@ -1517,12 +1575,11 @@ mod tests {
         assert_eq!(terms.surplus(&input, &output, &t), 0);
         // T → D at 2 D per T, 4 T taken for 8 D, deposit topped up by 1 ADA.
         let d: AssetClass = (vec![8; 28], b"D".to_vec());
-        let terms = OneWayTerms {
+        let terms = SwapTerms {
             offer: t.clone(),
             ask: d.clone(),
             num: 2,
             den: 1,
-            prev_input: None,
         };
         input = lovelace(3_000_000);
         input.assets.insert(t.clone(), 10);
