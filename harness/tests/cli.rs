@@ -308,25 +308,34 @@ fn what_if_lists_the_fixtures_whose_limit_status_changes() {
 
 #[test]
 fn attack_reports_every_class_and_exits_zero_when_all_are_rejected() {
-    let out = harness(&[
-        "attack",
-        "--limit",
-        "2",
-        "--format",
-        "json",
-        &example("fill/fill_partial_token_to_ada_swap_at.json"),
-    ]);
+    let fixture = example("fill/fill_partial_token_to_ada_swap_at.json");
+    let out = harness(&["attack", "--limit", "2", "--format", "json", &fixture]);
     assert_eq!(
         out.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
-    let json: serde_json::Value = serde_json::from_str(&text).expect("stdout is JSON");
-    assert!(
-        text.contains("double satisfaction") && text.contains("redirect"),
-        "{text}"
-    );
-    assert!(json.to_string().contains("\"accepted\":0"), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let totals = json["totals"].as_array().expect("totals per class");
+    let class = |name: &str| {
+        totals
+            .iter()
+            .find(|c| c["class"] == name)
+            .expect("class is reported")
+    };
+    for name in [
+        "double_satisfaction",
+        "redirect",
+        "value_theft",
+        "token_dust",
+        "datum_tampering",
+        "beacon_theft",
+    ] {
+        assert!(class(name)["tried"].as_u64() > Some(0), "{name} was tried");
+    }
+    let none_accepted = totals
+        .iter()
+        .all(|c| c["accepted"].as_array().is_some_and(|a| a.is_empty()));
+    assert!(none_accepted, "{json}");
 }
