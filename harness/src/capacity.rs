@@ -512,6 +512,13 @@ impl<'a> Swap<'a> {
         }
     }
 
+    /// The owner redeemer naming the own input's position: `SpendWithMintAt` (one-way 4,
+    /// two-way 6) for closes, `SpendWithStakeAt` (5, 7) for updates.
+    fn owner_redeemer(&self, stake: bool, input_index: usize) -> PlutusData {
+        let mint_at = if self.two_way { 6 } else { 4 };
+        Data::constr(mint_at + u64::from(stake), vec![int(input_index as u64)])
+    }
+
     /// The fill redeemer taking the offered token: by index, or by scan.
     fn fill_redeemer(&self, scan: bool, input_index: usize, output_index: usize) -> PlutusData {
         // One-way: Swap (2) / SwapAt (3). Two-way, taking asset2: TakeAsset2 (3) / TakeAsset2At (5).
@@ -525,6 +532,18 @@ impl<'a> Swap<'a> {
             )
         }
     }
+}
+
+/// The transaction's inputs in the ledger's order (sorted by output reference).
+fn ledger_order(refs: impl IntoIterator<Item = OutRef>) -> Vec<OutRef> {
+    let mut sorted: Vec<OutRef> = refs.into_iter().collect();
+    sorted.sort();
+    sorted
+}
+
+/// The position of `out_ref` among the ledger-ordered inputs `sorted`.
+fn position(sorted: &[OutRef], out_ref: &OutRef) -> usize {
+    sorted.iter().position(|r| r == out_ref).unwrap_or_default()
 }
 
 fn constr(ix: u64) -> PlutusData {
@@ -638,17 +657,9 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
                     value(10_000_000 + payment * n as u64, []),
                 ),
             );
-            let mut sorted: Vec<OutRef> = existing
-                .iter()
-                .map(|u| u.out_ref)
-                .chain([taker.out_ref])
-                .collect();
-            sorted.sort();
+            let sorted = ledger_order(existing.iter().map(|u| u.out_ref).chain([taker.out_ref]));
             for (i, (w, u)) in swaps.iter().zip(&existing).enumerate() {
-                let at = sorted
-                    .iter()
-                    .position(|r| *r == u.out_ref)
-                    .unwrap_or_default();
+                let at = position(&sorted, &u.out_ref);
                 let redeemer = w.fill_redeemer(action.kind == Kind::FillScan, at, i);
                 spec.inputs.push(Input {
                     utxo: u.clone(),
@@ -667,11 +678,13 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
             spec.outputs.push(change(TAKER));
         }
         Kind::Close => {
-            spec.inputs = existing
+            let sorted = ledger_order(existing.iter().map(|u| u.out_ref));
+            spec.inputs = swaps
                 .iter()
-                .map(|u| Input {
+                .zip(&existing)
+                .map(|(w, u)| Input {
                     utxo: u.clone(),
-                    redeemer: Some(constr(0)),
+                    redeemer: Some(w.owner_redeemer(false, position(&sorted, &u.out_ref))),
                 })
                 .collect();
             spec.mint = beacon_mints(-1);
@@ -679,17 +692,19 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
             spec.required_signers.push(OWNER.into());
         }
         Kind::Update => {
-            spec.inputs = existing
-                .iter()
-                .map(|u| Input {
-                    utxo: u.clone(),
-                    redeemer: Some(constr(1)),
-                })
-                .collect();
             let funds = utxo(
                 "owner funds",
                 plain(key_address(OWNER), value(10_000_000, [])),
             );
+            let sorted = ledger_order(existing.iter().chain([&funds]).map(|u| u.out_ref));
+            spec.inputs = swaps
+                .iter()
+                .zip(&existing)
+                .map(|(w, u)| Input {
+                    utxo: u.clone(),
+                    redeemer: Some(w.owner_redeemer(true, position(&sorted, &u.out_ref))),
+                })
+                .collect();
             spec.inputs.push(Input {
                 utxo: funds,
                 redeemer: None,

@@ -627,7 +627,7 @@ fn unknown_redeemer_constructor_lists_the_known_ones() {
     );
     assert_eq!(
         message,
-        r#"$.tx.inputs[0].redeemer: unknown redeemer constructor "Fill" for script ow_swap (known: SpendWithMint, SpendWithStake, Swap, SwapAt)"#
+        r#"$.tx.inputs[0].redeemer: unknown redeemer constructor "Fill" for script ow_swap (known: SpendWithMint, SpendWithStake, Swap, SwapAt, SpendWithMintAt, SpendWithStakeAt)"#
     );
 }
 

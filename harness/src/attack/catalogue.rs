@@ -59,8 +59,24 @@ const FILLS: &[(&str, &[&str])] = &[
 /// transaction, which of them the owner uses is the owner's choice (the project also lets a stray
 /// UTxO be recovered with either), so swapping them is not an attack by a third party.
 const OWNER_PATHS: &[(&str, &[&str])] = &[
-    ("ow_swap", &["SpendWithMint", "SpendWithStake"]),
-    ("tw_swap", &["SpendWithMint", "SpendWithStake"]),
+    (
+        "ow_swap",
+        &[
+            "SpendWithMint",
+            "SpendWithStake",
+            "SpendWithMintAt",
+            "SpendWithStakeAt",
+        ],
+    ),
+    (
+        "tw_swap",
+        &[
+            "SpendWithMint",
+            "SpendWithStake",
+            "SpendWithMintAt",
+            "SpendWithStakeAt",
+        ],
+    ),
 ];
 
 /// Words in a script rule's summary that mean the protocol depends on time.
@@ -250,17 +266,24 @@ impl<'a> Ctx<'a> {
 
     /// Whether any spend redeemer names an input by its position.
     fn uses_input_positions(&self) -> bool {
+        self.any_spend_field(|f| matches!(f.kind, FieldKind::InputIndex))
+    }
+
+    /// Whether any spend redeemer names an output by its position (`output_index`); owner
+    /// redeemers that name only their own input (`SpendWithMintAt`) do not.
+    fn uses_output_positions(&self) -> bool {
+        self.any_spend_field(|f| f.name == "output_index")
+    }
+
+    fn any_spend_field(&self, wanted: impl Fn(&protocols::Field) -> bool) -> bool {
         self.tx.inputs.iter().any(|input| {
             let (Credential::Script(hash), Some(r)) =
                 (input.utxo.output.address.payment, &input.redeemer)
             else {
                 return false;
             };
-            self.constructor_of(&hash, r).is_some_and(|c| {
-                c.fields
-                    .iter()
-                    .any(|f| matches!(f.kind, FieldKind::InputIndex))
-            })
+            self.constructor_of(&hash, r)
+                .is_some_and(|c| c.fields.iter().any(&wanted))
         })
     }
 
@@ -1212,6 +1235,9 @@ impl<'a> Ctx<'a> {
             format!("an input locked by {ATTACKER}'s native script sorts before every input; redeemer positions kept as written"),
             tx,
         ));
+        if !self.uses_output_positions() {
+            return Ok(out);
+        }
         let (mut tx, _) = self.base();
         decoy(&mut tx);
         out.push((

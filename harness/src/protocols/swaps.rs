@@ -102,6 +102,18 @@ const fn indexed_fill(name: &'static str, index: u64) -> Constructor {
     }
 }
 
+/// The field of an owner redeemer that names the own input's position (`SpendWithMintAt`,
+/// `SpendWithStakeAt`).
+const INDEXED_OWNER: &[Field] = &[field("input_index", FieldKind::InputIndex)];
+
+const fn indexed_owner(name: &'static str, index: u64) -> Constructor {
+    Constructor {
+        name,
+        index,
+        fields: INDEXED_OWNER,
+    }
+}
+
 const fn unit(name: &'static str, index: u64) -> Constructor {
     Constructor {
         name,
@@ -156,16 +168,21 @@ pub const TW_SWAP_DATUM: DatumType = DatumType {
 };
 
 /// One-way `SwapRedeemer` (§3.4) with the appended `SwapAt` (README decision 6): a fill that
-/// names its own input's position and its corresponding output's.
+/// names its own input's position and its corresponding output's; and the appended
+/// `SpendWithMintAt` / `SpendWithStakeAt`: owner spends that name their own input's position.
 pub const OW_SWAP_REDEEMERS: &[Constructor] = &[
     unit("SpendWithMint", 0),
     unit("SpendWithStake", 1),
     unit("Swap", 2),
     indexed_fill("SwapAt", 3),
+    indexed_owner("SpendWithMintAt", 4),
+    indexed_owner("SpendWithStakeAt", 5),
 ];
 
 /// Two-way `SwapRedeemer` (§3.4) with the appended `TakeAsset1At` and `TakeAsset2At` (README
-/// decision 6): fills that name their own input's position and their corresponding output's.
+/// decision 6): fills that name their own input's position and their corresponding output's;
+/// and the appended `SpendWithMintAt` / `SpendWithStakeAt`: owner spends that name their own
+/// input's position.
 pub const TW_SWAP_REDEEMERS: &[Constructor] = &[
     unit("SpendWithMint", 0),
     unit("SpendWithStake", 1),
@@ -173,6 +190,8 @@ pub const TW_SWAP_REDEEMERS: &[Constructor] = &[
     unit("TakeAsset2", 3),
     indexed_fill("TakeAsset1At", 4),
     indexed_fill("TakeAsset2At", 5),
+    indexed_owner("SpendWithMintAt", 6),
+    indexed_owner("SpendWithStakeAt", 7),
 ];
 
 /// `BeaconRedeemer` of both variants (§3.4).
@@ -450,7 +469,9 @@ mod tests {
                 ("SpendWithMint", 0),
                 ("SpendWithStake", 1),
                 ("Swap", 2),
-                ("SwapAt", 3)
+                ("SwapAt", 3),
+                ("SpendWithMintAt", 4),
+                ("SpendWithStakeAt", 5)
             ]
         );
         let names: Vec<_> = TW_SWAP_REDEEMERS
@@ -465,7 +486,9 @@ mod tests {
                 ("TakeAsset1", 2),
                 ("TakeAsset2", 3),
                 ("TakeAsset1At", 4),
-                ("TakeAsset2At", 5)
+                ("TakeAsset2At", 5),
+                ("SpendWithMintAt", 6),
+                ("SpendWithStakeAt", 7)
             ]
         );
         assert_eq!(OW_SWAP_DATUM.constructor.fields.len(), 10);
