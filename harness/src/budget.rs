@@ -262,8 +262,7 @@ pub fn render(lines: &[Line], format: Format, all: bool) -> String {
     match format {
         Format::Json => {
             let doc = serde_json::json!({ "lines": shown, "changes": failing });
-            out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            out.push('\n');
+            out = report::json(&doc);
         }
         Format::Markdown => {
             let _ = writeln!(

@@ -249,7 +249,7 @@ pub fn capacity(actions: &[String], format: Format, params: Option<&Path>) -> Re
 }
 
 fn render_capacity(table: &[Capacity], params: &Params, format: Format) -> String {
-    let ada = |l: u64| format!("{}.{:06}", l / 1_000_000, l % 1_000_000);
+    let ada = report::ada;
     let fee = |p: &Option<capacity::Point>| p.as_ref().map_or("-".to_string(), |p| ada(p.fee));
     let mut out = String::new();
     match format {
@@ -257,8 +257,7 @@ fn render_capacity(table: &[Capacity], params: &Params, format: Format) -> Strin
             let doc = serde_json::json!({ "params": params.name, "limits": {
                 "mem": params.max_tx_ex_units.mem, "steps": params.max_tx_ex_units.steps, "size": params.max_tx_size },
                 "actions": table });
-            out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            out.push('\n');
+            out = report::json(&doc);
         }
         Format::Markdown | Format::Terminal => {
             let _ = writeln!(
@@ -381,8 +380,7 @@ pub fn what_if(
         Format::Json => {
             let doc =
                 serde_json::json!({ "base": base.name, "other": other.name, "changes": rows });
-            out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            out.push('\n');
+            out = report::json(&doc);
         }
         Format::Markdown | Format::Terminal => {
             let _ = writeln!(
@@ -482,7 +480,7 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
         .collect();
     let mut out = String::new();
     match format {
-        Format::Json => out = serde_json::to_string_pretty(&rows).unwrap_or_default(),
+        Format::Json => out = report::json(&rows),
         Format::Markdown => {
             let _ = writeln!(
                 out,
@@ -590,10 +588,7 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
         "description": replayed.scenario.description,
         "cborHex": hex::encode(&built.bytes),
     });
-    std::fs::write(
-        dir.join(format!("{stem}.tx.json")),
-        serde_json::to_string_pretty(&envelope).unwrap_or_default(),
-    )?;
+    std::fs::write(dir.join(format!("{stem}.tx.json")), report::json(&envelope))?;
     let utxos: Vec<serde_json::Value> = built
         .utxos
         .iter()
@@ -605,10 +600,7 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
             })
         })
         .collect();
-    std::fs::write(
-        dir.join(format!("{stem}.utxos.json")),
-        serde_json::to_string_pretty(&utxos).unwrap_or_default(),
-    )?;
+    std::fs::write(dir.join(format!("{stem}.utxos.json")), report::json(&utxos))?;
     Ok(())
 }
 

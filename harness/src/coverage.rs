@@ -7,7 +7,7 @@
 //! declaration true.
 
 use crate::{
-    report::Format,
+    report::{self, Format},
     rules::{self, Kind},
     scenario::Expect,
 };
@@ -90,8 +90,7 @@ pub fn render(table: &[RuleCoverage], format: Format) -> String {
                 .map(|r| serde_json::json!({ "id": r.id, "missing": r.missing() }))
                 .collect();
             let doc = serde_json::json!({ "rules": table, "incomplete": missing });
-            out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            out.push('\n');
+            out = report::json(&doc);
         }
         Format::Markdown => {
             let _ = writeln!(

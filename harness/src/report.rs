@@ -129,7 +129,7 @@ pub fn render(lines: &[ScenarioLine], params: &Params, format: Format) -> String
         Format::Markdown => markdown(lines, params),
         Format::Json => {
             let doc = serde_json::json!({ "params": params.name, "scenarios": lines, "summary": summary(lines) });
-            serde_json::to_string_pretty(&doc).unwrap_or_default()
+            json(&doc)
         }
     }
 }
@@ -150,6 +150,13 @@ fn summary(lines: &[ScenarioLine]) -> Summary {
     }
 }
 
+/// A report as pretty JSON, ending with a newline.
+pub fn json(value: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// Thousands separators for readability.
 fn num(n: u64) -> String {
     let digits = n.to_string();
@@ -164,7 +171,7 @@ fn num(n: u64) -> String {
 }
 
 /// Lovelace as ADA with six decimals.
-fn ada(lovelace: u64) -> String {
+pub fn ada(lovelace: u64) -> String {
     format!("{}.{:06}", lovelace / 1_000_000, lovelace % 1_000_000)
 }
 

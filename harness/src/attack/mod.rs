@@ -460,7 +460,7 @@ pub fn render(reports: &[AttackReport], format: Format) -> String {
         Format::Json => {
             let totals = totals(reports);
             let document = serde_json::json!({ "fixtures": reports, "totals": totals });
-            serde_json::to_string_pretty(&document).unwrap_or_default()
+            crate::report::json(&document)
         }
         Format::Terminal => render_text(reports, false),
         Format::Markdown => render_text(reports, true),
