@@ -19,6 +19,7 @@ pub mod deploy;
 pub mod eval;
 pub mod fixture;
 pub mod keys;
+pub mod ledger;
 pub mod params;
 pub mod protocols;
 pub mod replay;

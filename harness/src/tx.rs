@@ -62,6 +62,9 @@ pub enum Error {
     ScriptWithoutRedeemer(String),
     #[error("{0}")]
     Invalid(String),
+    /// A ledger rule on one output: the minimum lovelace or the maximum value size.
+    #[error("output {index}: {reason}")]
+    Output { index: usize, reason: String },
     #[error("cannot encode the transaction: {0}")]
     Encode(String),
 }
@@ -300,7 +303,17 @@ pub fn build(
     }
 
     // Balance into the change output.
-    let outputs = balance(spec, fee, &mint)?;
+    let outputs = balance(spec, fee, &mint)?
+        .iter()
+        .map(tx_output)
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some((index, reason)) = outputs
+        .iter()
+        .enumerate()
+        .find_map(|(i, o)| Some((i, crate::ledger::output_violation(o, params)?)))
+    {
+        return Err(Error::Output { index, reason });
+    }
 
     let body = conway::TransactionBody {
         inputs: Set::from(
@@ -309,7 +322,7 @@ pub fn build(
                 .map(|i| tx_input(i.utxo.out_ref))
                 .collect::<Vec<_>>(),
         ),
-        outputs: outputs.iter().map(tx_output).collect::<Result<_, _>>()?,
+        outputs,
         fee,
         ttl: spec.valid_to,
         certificates: NonEmptySet::from_vec(certificates),

@@ -17,6 +17,7 @@
 use super::{Attack, Class, data};
 use crate::{
     keys::Key,
+    ledger,
     params::Params,
     protocols::{self, Constructor, FieldKind},
     resolve::native_script_hash,
@@ -24,11 +25,8 @@ use crate::{
         Address, AssetClass, Credential, Datum, Hash28, Input, Mint, OutRef, Output, Scenario,
         Script, Stake, TxOutput, TxSpec, Utxo, Value,
     },
-    tx,
 };
 use num_bigint::BigInt;
-use pallas_codec::minicbor;
-use pallas_crypto::hash::Hasher;
 use pallas_primitives::PlutusData;
 use std::collections::{BTreeMap, BTreeSet};
 use uplc::ast::Data;
@@ -332,16 +330,8 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    /// The ledger's minimum lovelace for an output (160 bytes of overhead plus its size), with
-    /// room for any lovelace amount up to 2^32.
     fn min_lovelace(&self, output: &Output) -> u64 {
-        let mut probe = output.clone();
-        probe.value.lovelace = probe.value.lovelace.max(u64::from(u32::MAX));
-        let size = tx::tx_output(&probe)
-            .ok()
-            .and_then(|o| minicbor::to_vec(&o).ok())
-            .map_or(0, |b| b.len() as u64);
-        self.params.coins_per_utxo_byte * (160 + size)
+        ledger::deposit(output, self.params)
     }
 
     /// Tops an output up to its minimum lovelace from an attacker input.
@@ -574,12 +564,17 @@ impl<'a> Ctx<'a> {
             let mut variants: Vec<(String, Vec<(AssetClass, u64)>)> = vec![
                 (
                     "1 junk token".into(),
-                    vec![((junk_policy(0).to_vec(), b"junk".to_vec()), 1)],
+                    vec![((ledger::junk_policy(0).to_vec(), b"junk".to_vec()), 1)],
                 ),
                 (
                     "junk tokens of 3 policies".into(),
                     (0..3)
-                        .map(|p| ((junk_policy(p).to_vec(), b"junk".to_vec()), 1_000_000))
+                        .map(|p| {
+                            (
+                                (ledger::junk_policy(p).to_vec(), b"junk".to_vec()),
+                                1_000_000,
+                            )
+                        })
                         .collect(),
                 ),
             ];
@@ -600,13 +595,14 @@ impl<'a> Ctx<'a> {
                     vec![((policy.clone(), b"junk".to_vec()), 1)],
                 ));
             }
-            let max = self.max_dust(&self.tx.outputs[i].output);
-            if max > 0 {
+            let dust = ledger::dust(&self.tx.outputs[i].output, self.params, 0);
+            if !dust.is_empty() {
                 variants.push((
-                    format!("{max} junk names of 32 bytes (up to the maximum value size)"),
-                    (0..max)
-                        .map(|n| ((junk_policy(9).to_vec(), junk_name(n)), 1))
-                        .collect(),
+                    format!(
+                        "{} junk names of 32 bytes (up to the maximum value size)",
+                        dust.len()
+                    ),
+                    dust.into_iter().map(|a| (a, 1)).collect(),
                 ));
             }
             for (what, junk) in variants {
@@ -627,33 +623,6 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(out)
-    }
-
-    /// How many 32-byte junk names fit in `output` within the maximum value size.
-    fn max_dust(&self, output: &Output) -> u64 {
-        let size = |n: u64| {
-            let mut probe = output.clone();
-            for k in 0..n {
-                probe
-                    .value
-                    .assets
-                    .insert((junk_policy(9).to_vec(), junk_name(k)), 1);
-            }
-            value_size(&probe)
-        };
-        let (mut lo, mut hi) = (0u64, 512u64);
-        if size(hi) <= self.params.max_value_size {
-            return hi;
-        }
-        while lo + 1 < hi {
-            let mid = (lo + hi) / 2;
-            if size(mid) <= self.params.max_value_size {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
     }
 
     fn datum_tampering(&self) -> Outcome {
@@ -1463,25 +1432,6 @@ fn lovelace(q: u64) -> Value {
     }
 }
 
-/// A junk policy id: blake2b-224 of `junk policy N`.
-fn junk_policy(n: u8) -> Hash28 {
-    *Hasher::<224>::hash(format!("junk policy {n}").as_bytes())
-}
-
-/// A 32-byte junk asset name: blake2b-256 of `junk name N`.
-fn junk_name(n: u64) -> Vec<u8> {
-    Hasher::<256>::hash(format!("junk name {n}").as_bytes()).to_vec()
-}
-
-/// The serialised size of an output's value, as the ledger's maximum value size counts it.
-fn value_size(output: &Output) -> u64 {
-    let Ok(pallas_primitives::conway::TransactionOutput::PostAlonzo(o)) = tx::tx_output(output)
-    else {
-        return u64::MAX;
-    };
-    minicbor::to_vec(&o.value).map_or(u64::MAX, |b| b.len() as u64)
-}
-
 /// Removes `take` of `asset` from `value` (the entry disappears at zero).
 fn take_asset(value: &mut Value, asset: &AssetClass, take: u64) {
     if let Some(q) = value.assets.get_mut(asset) {
@@ -1628,33 +1578,5 @@ mod tests {
         assert!(field_mutations(&price, Some(FieldKind::PrevInput), false).is_empty());
         let continuing = field_mutations(&price, Some(FieldKind::Rational), true);
         assert!(continuing.iter().any(|(t, _)| t.contains("int 3 → 4")));
-    }
-
-    #[test]
-    fn junk_fills_the_value_up_to_the_limit() {
-        let params = Params::mainnet().unwrap();
-        let scenario = Scenario {
-            path: "x.json".into(),
-            description: String::new(),
-            protocol: "swaps".into(),
-            rules: vec![],
-            expect: crate::scenario::Expect::Ok,
-            tx: TxSpec::default(),
-        };
-        let ctx = Ctx::new(&scenario, &params, 0);
-        let output = key_output([1; 28], lovelace(2_000_000));
-        let n = ctx.max_dust(&output);
-        assert!(n > 50, "{n}");
-        let mut full = output.clone();
-        for k in 0..n {
-            full.value
-                .assets
-                .insert((junk_policy(9).to_vec(), junk_name(k)), 1);
-        }
-        assert!(value_size(&full) <= params.max_value_size);
-        full.value
-            .assets
-            .insert((junk_policy(9).to_vec(), junk_name(n)), 1);
-        assert!(value_size(&full) > params.max_value_size);
     }
 }

@@ -26,8 +26,6 @@ use crate::{
     scenario::{Expect, Scenario, TxSpec},
     tx,
 };
-use pallas_codec::minicbor;
-use pallas_primitives::conway;
 use serde::Serialize;
 use std::{
     fmt::Write,
@@ -199,8 +197,6 @@ pub struct AttackReport {
     pub skipped: Option<String>,
     /// One entry per [`Class`], in [`Class::ALL`] order (empty when skipped).
     pub classes: Vec<ClassReport>,
-    /// Remarks on the fixture itself (e.g. a ledger rule its honest transaction breaks).
-    pub notes: Vec<String>,
 }
 
 impl AttackReport {
@@ -263,7 +259,6 @@ pub fn attack_scenario(
         protocol: scenario.protocol.clone(),
         skipped: None,
         classes: Vec::new(),
-        notes: Vec::new(),
     };
     if scenario.expect != Expect::Ok {
         report.skipped = Some("the fixture expects a failure".into());
@@ -274,17 +269,7 @@ pub fn attack_scenario(
         report.skipped = Some("the honest transaction fails a script".into());
         return Ok(report);
     }
-    let mut checks = LedgerChecks::ALL;
-    let honest_ledger = ledger_violations(&honest, params, checks);
-    if honest_ledger.iter().any(|v| v.contains("minimum")) {
-        // A fixture defect, not a reason to skip it: attacks are judged without the check.
-        checks.min_lovelace = false;
-        report.notes.push(format!(
-            "the honest transaction already breaks the ledger's minimum lovelace ({}); attacks are judged without that check",
-            honest_ledger.join("; ")
-        ));
-    }
-    let honest_ledger = ledger_violations(&honest, params, checks);
+    let honest_ledger = ledger_violations(&honest, params);
     if !honest_ledger.is_empty() {
         report.skipped = Some(format!(
             "the honest transaction breaks a ledger rule: {}",
@@ -306,7 +291,7 @@ pub fn attack_scenario(
         tally.not_run = attacks.len() - chosen.len();
         for attack in chosen.into_iter().map(|i| attacks[i]) {
             tally.tried += 1;
-            match run_checked(&attack.tx, params, &scenario.path, checks) {
+            match run(&attack.tx, params, &scenario.path) {
                 Ok(Verdict::RejectedByScripts { .. }) => tally.rejected_by_scripts += 1,
                 Ok(Verdict::RejectedByLedger { .. }) => tally.rejected_by_ledger += 1,
                 Ok(Verdict::Accepted) => {
@@ -334,28 +319,6 @@ pub fn attack_scenario(
 /// Builds, settles and evaluates one attacked transaction. `Err` means the attack itself is
 /// broken (it does not balance, or cannot be evaluated), which is no verdict.
 pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String> {
-    run_checked(tx, params, path, LedgerChecks::ALL)
-}
-
-/// Which ledger rules [`ledger_violations`] checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LedgerChecks {
-    /// Every output holds at least the ledger's minimum lovelace.
-    pub min_lovelace: bool,
-}
-
-impl LedgerChecks {
-    /// Every check.
-    pub const ALL: LedgerChecks = LedgerChecks { min_lovelace: true };
-}
-
-/// [`run`] with a choice of ledger checks.
-pub fn run_checked(
-    tx: &TxSpec,
-    params: &Params,
-    path: &Path,
-    checks: LedgerChecks,
-) -> Result<Verdict, String> {
     match replay::settle(tx, params, path) {
         Ok(measured) => {
             if !measured.all_ok() {
@@ -368,7 +331,7 @@ pub fn run_checked(
                         .collect(),
                 });
             }
-            let violations = ledger_violations(&measured, params, checks);
+            let violations = ledger_violations(&measured, params);
             if violations.is_empty() {
                 Ok(Verdict::Accepted)
             } else {
@@ -378,58 +341,27 @@ pub fn run_checked(
             }
         }
         Err(replay::Error::Build {
-            source: tx::Error::Invalid(reason),
+            source: source @ (tx::Error::Invalid(_) | tx::Error::Output { .. }),
             ..
-        }) => Ok(Verdict::RejectedByLedger { reason }),
+        }) => Ok(Verdict::RejectedByLedger {
+            reason: source.to_string(),
+        }),
         Err(err) => Err(err.to_string()),
     }
 }
 
-/// The ledger rules a built transaction breaks that the builder does not check: the minimum
-/// lovelace of every output, the maximum value size, the maximum transaction size and the
+/// The ledger rules a built transaction breaks that the builder does not check (it checks each
+/// output's minimum lovelace and value size): the maximum transaction size and the
 /// per-transaction execution units.
-pub fn ledger_violations(
-    measured: &Measured,
-    params: &Params,
-    checks: LedgerChecks,
-) -> Vec<String> {
+pub fn ledger_violations(measured: &Measured, params: &Params) -> Vec<String> {
     let mut out = Vec::new();
-    let built = &measured.built;
-    if built.size() > params.max_tx_size {
-        out.push(format!(
-            "transaction size {} > {}",
-            built.size(),
-            params.max_tx_size
-        ));
+    let size = measured.built.size();
+    if size > params.max_tx_size {
+        out.push(format!("transaction size {size} > {}", params.max_tx_size));
     }
     let total = measured.total();
     if total.mem > params.max_tx_ex_units.mem || total.steps > params.max_tx_ex_units.steps {
         out.push("execution units above the per-transaction maximum".into());
-    }
-    let decoded: Result<conway::Tx, _> = minicbor::decode(&built.bytes);
-    let Ok(decoded) = decoded else {
-        out.push("the transaction does not decode".into());
-        return out;
-    };
-    for (i, output) in decoded.transaction_body.outputs.iter().enumerate() {
-        let conway::TransactionOutput::PostAlonzo(o) = output else {
-            continue;
-        };
-        let size = minicbor::to_vec(output).map_or(0, |b| b.len() as u64);
-        let coin = match &o.value {
-            conway::Value::Coin(c) | conway::Value::Multiasset(c, _) => *c,
-        };
-        let min = params.coins_per_utxo_byte * (160 + size);
-        if checks.min_lovelace && coin < min {
-            out.push(format!("output {i} holds {coin} lovelace < minimum {min}"));
-        }
-        let value_size = minicbor::to_vec(&o.value).map_or(0, |b| b.len() as u64);
-        if value_size > params.max_value_size {
-            out.push(format!(
-                "output {i} value size {value_size} > {}",
-                params.max_value_size
-            ));
-        }
     }
     out
 }
@@ -535,9 +467,6 @@ fn render_text(reports: &[AttackReport], markdown: bool) -> String {
                 String::new()
             }
         );
-        for note in &report.notes {
-            let _ = writeln!(out, "  note: {note}");
-        }
         if markdown {
             let _ = writeln!(out);
         }

@@ -27,8 +27,9 @@ pub const OWNERS: [&str; 3] = ["alice", "carol", "dave"];
 /// Fills and funds come from this key.
 pub const TAKER: &str = "bob";
 const DEPLOYER: &str = "deployer";
-/// Lovelace every swap UTxO holds beyond any ADA it trades.
-pub const DEPOSIT: u64 = 2_000_000;
+/// Lovelace every swap UTxO holds beyond any ADA it trades: above the ledger minimum of the
+/// largest swap output a case generates (two-way, 32-byte names, 80-bit prices).
+pub const DEPOSIT: u64 = 5_000_000;
 /// The largest holding or payment of one asset a case uses (10^15).
 pub const MAXPAY: u64 = 1_000_000_000_000_000;
 /// Lovelace the funding inputs carry on top of what they pay.
