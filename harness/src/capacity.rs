@@ -6,10 +6,16 @@
 //! Each action builds its N-action transaction directly (no fixture): the scripts are supplied
 //! by reference inputs, as in the original's benchmarks, and every figure comes from the
 //! deployment of record.
+//!
+//! Adversarial capacity asks the same with token dust up to the maximum value size in every
+//! protocol UTxO a batch spends ([`Load::Dust`]), and whether dust can reach those UTxOs at all
+//! ([`dust_entries`]): a protocol whose UTxOs can be stuffed can be stalled, since every stuffed
+//! UTxO a batch spends costs it an output of up to the maximum value size.
 
 use crate::{
     deploy::{Build, Deployment},
     keys::Key,
+    ledger,
     params::Params,
     protocols::swaps::{
         ow_ask_beacon, ow_offer_beacon, ow_pair_beacon, tw_asset_beacon, tw_pair_beacon,
@@ -126,6 +132,18 @@ impl Action {
     }
 }
 
+/// What the protocol UTxOs a batch spends hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Load {
+    /// What an honest swap holds.
+    Honest,
+    /// Also token dust up to the maximum value size, distinct junk names in each UTxO. The batch
+    /// sends each UTxO's dust on to the actor (taker or owner) in an output of its own, since the
+    /// scripts keep dust out of protocol outputs.
+    Dust,
+}
+
 /// Why capacity could not be measured.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
@@ -136,6 +154,8 @@ pub enum Error {
         action: String,
         source: Box<replay::Error>,
     },
+    #[error("generated transaction: {0}")]
+    Generated(String),
     #[error("{action} with {n} actions: a script rejected the generated transaction ({detail})")]
     Rejected {
         action: String,
@@ -161,6 +181,7 @@ pub struct Point {
 #[derive(Debug, Clone, Serialize)]
 pub struct Capacity {
     pub action: Action,
+    pub load: Load,
     /// The largest transaction that fits (`None` when not even one action fits).
     pub max: Option<Point>,
     /// The first transaction that does not fit; its `over` names the bottleneck.
@@ -175,8 +196,8 @@ pub struct Capacity {
 pub const CEILING: usize = 256;
 
 /// Measures one transaction of `n` actions.
-pub fn measure(action: Action, n: usize, params: &Params) -> Result<Point, Error> {
-    let spec = transaction(action, n)?;
+pub fn measure(action: Action, n: usize, load: Load, params: &Params) -> Result<Point, Error> {
+    let spec = transaction(action, n, load, Build::Record, params)?;
     let measured = replay::settle(&spec, params, Path::new(&action.name())).map_err(|source| {
         Error::Replay {
             action: action.name(),
@@ -229,11 +250,12 @@ fn point(n: usize, measured: &Measured, params: &Params) -> Point {
 /// `progress` hears about every measurement.
 pub fn search(
     action: Action,
+    load: Load,
     params: &Params,
     mut progress: impl FnMut(&Point),
 ) -> Result<Capacity, Error> {
     let mut probe = |n: usize| -> Result<Point, Error> {
-        let p = measure(action, n, params)?;
+        let p = measure(action, n, load, params)?;
         progress(&p);
         Ok(p)
     };
@@ -241,6 +263,7 @@ pub fn search(
     if !one.over.is_empty() {
         return Ok(Capacity {
             action,
+            load,
             max: None,
             next: Some(one.clone()),
             one: Some(one),
@@ -278,6 +301,7 @@ pub fn search(
     }
     Ok(Capacity {
         action,
+        load,
         max: Some(fits),
         next: fails,
         one: Some(one),
@@ -378,8 +402,8 @@ struct Deployed {
     by_hash: BTreeMap<Hash28, Script>,
 }
 
-fn deployed() -> Result<Deployed, Error> {
-    let deployment = Deployment::of(Build::Record).map_err(Error::Deployment)?;
+fn deployed(build: Build) -> Result<Deployed, Error> {
+    let deployment = Deployment::of(build).map_err(Error::Deployment)?;
     let get = |name: &str| {
         deployment
             .script(name)
@@ -550,9 +574,59 @@ fn constr(ix: u64) -> PlutusData {
     Data::constr(ix, vec![])
 }
 
-/// The transaction carrying `n` actions.
-pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
-    let deployed = deployed()?;
+/// A UTxO of `owner` holding `dust` (one unit of each) and the lovelace it needs.
+fn dust_output(owner: &str, dust: &[AssetClass], params: &Params) -> Output {
+    wallet_output(owner, dust.iter().map(|a| (a.clone(), 1)).collect(), params)
+}
+
+/// A UTxO of `owner` holding `assets` and the lovelace it needs.
+fn wallet_output(owner: &str, assets: BTreeMap<AssetClass, u64>, params: &Params) -> Output {
+    let mut output = plain(key_address(owner), value(0, assets));
+    output.value.lovelace = ledger::deposit(&output, params);
+    output
+}
+
+/// `assets` paid to `owner` in as few outputs as the maximum value size allows.
+fn wallet_outputs(
+    owner: &str,
+    assets: impl IntoIterator<Item = (AssetClass, u64)>,
+    params: &Params,
+) -> Vec<TxOutput> {
+    let mut outputs: Vec<Output> = Vec::new();
+    let mut current: BTreeMap<AssetClass, u64> = BTreeMap::new();
+    for (asset, qty) in assets {
+        let mut grown = current.clone();
+        *grown.entry(asset.clone()).or_default() += qty;
+        if ledger::value_size(&plain(key_address(owner), value(u64::MAX, grown.clone())))
+            > params.max_value_size
+        {
+            outputs.push(wallet_output(owner, std::mem::take(&mut current), params));
+            grown = BTreeMap::from([(asset, qty)]);
+        }
+        current = grown;
+    }
+    if !current.is_empty() {
+        outputs.push(wallet_output(owner, current, params));
+    }
+    outputs
+        .into_iter()
+        .map(|output| TxOutput {
+            output,
+            change: false,
+        })
+        .collect()
+}
+
+/// The transaction carrying `n` actions, whose spent swaps hold `load`, with the scripts of
+/// `build`.
+pub fn transaction(
+    action: Action,
+    n: usize,
+    load: Load,
+    build: Build,
+    params: &Params,
+) -> Result<TxSpec, Error> {
+    let deployed = deployed(build)?;
     let two_way = |i: usize| match action.variant {
         Variant::OneWay => false,
         Variant::TwoWay => true,
@@ -567,16 +641,49 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
             )
         })
         .collect();
-    let existing: Vec<Utxo> = swaps
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            utxo(
-                &format!("swap {i}"),
-                w.output(DEPOSIT, OFFERED, PRICE, None),
-            )
-        })
-        .collect();
+    // The swaps the batch spends, and the dust each holds (distinct names in each, so that no
+    // batch can merge them into fewer outputs).
+    let mut dusts: Vec<Vec<AssetClass>> = Vec::with_capacity(n);
+    let mut existing: Vec<Utxo> = Vec::with_capacity(n);
+    for (i, w) in swaps.iter().enumerate() {
+        let mut output = w.output(DEPOSIT, OFFERED, PRICE, None);
+        let dust = match load {
+            Load::Honest => Vec::new(),
+            Load::Dust => ledger::dust(&output, params, (i * 1000) as u64),
+        };
+        if !dust.is_empty() {
+            // Whoever added the dust also added the deposit it needs.
+            let extra = dust_output(OWNER, &dust, params).value.lovelace;
+            output
+                .value
+                .assets
+                .extend(dust.iter().map(|a| (a.clone(), 1)));
+            output.value.lovelace = ledger::deposit(&output, params).max(DEPOSIT + extra);
+        }
+        existing.push(utxo(&format!("swap {i}"), output));
+        dusts.push(dust);
+    }
+    // What the actor takes home, in outputs within the maximum value size: the tokens a fill
+    // takes or a close reclaims, and each spent swap's dust in an output of its own.
+    let (actor, tokens) = match action.kind {
+        Kind::Fill | Kind::FillScan => (TAKER, TAKEN),
+        Kind::Close => (OWNER, OFFERED),
+        Kind::Create | Kind::Update => (OWNER, 0),
+    };
+    let mut received = if tokens == 0 {
+        Vec::new()
+    } else {
+        wallet_outputs(
+            actor,
+            swaps.iter().map(|w| (w.offer.clone(), tokens)),
+            params,
+        )
+    };
+    received.extend(dusts.iter().filter(|d| !d.is_empty()).map(|d| TxOutput {
+        output: dust_output(actor, d, params),
+        change: false,
+    }));
+    let received_lovelace: u64 = received.iter().map(|o| o.output.value.lovelace).sum();
 
     // Reference only the scripts the batch runs: fills run swap scripts, creates beacon
     // scripts, closes and updates both.
@@ -654,7 +761,7 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
                 "taker funds",
                 plain(
                     key_address(TAKER),
-                    value(10_000_000 + payment * n as u64, []),
+                    value(10_000_000 + payment * n as u64 + received_lovelace, []),
                 ),
             );
             let sorted = ledger_order(existing.iter().map(|u| u.out_ref).chain([taker.out_ref]));
@@ -665,7 +772,8 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
                     utxo: u.clone(),
                     redeemer: Some(redeemer),
                 });
-                let output = w.output(DEPOSIT + payment, OFFERED - TAKEN, PRICE, Some(&u.out_ref));
+                let held = u.output.value.lovelace;
+                let output = w.output(held + payment, OFFERED - TAKEN, PRICE, Some(&u.out_ref));
                 spec.outputs.push(TxOutput {
                     output,
                     change: false,
@@ -675,6 +783,7 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
                 utxo: taker,
                 redeemer: None,
             });
+            spec.outputs.extend(received);
             spec.outputs.push(change(TAKER));
         }
         Kind::Close => {
@@ -688,6 +797,7 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
                 })
                 .collect();
             spec.mint = beacon_mints(-1);
+            spec.outputs.extend(received);
             spec.outputs.push(change(OWNER));
             spec.required_signers.push(OWNER.into());
         }
@@ -716,6 +826,7 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
                     change: false,
                 })
                 .collect();
+            spec.outputs.extend(received);
             spec.outputs.push(change(OWNER));
             let mut beacons: Vec<Hash28> = swaps.iter().map(|w| w.scripts.beacon).collect();
             beacons.dedup();
@@ -732,6 +843,154 @@ pub fn transaction(action: Action, n: usize) -> Result<TxSpec, Error> {
     Ok(spec)
 }
 
+// ## Adversarial capacity
+
+/// One try at putting token dust into a protocol UTxO: an honest single action of `kind` with
+/// dust up to the maximum value size added to the swap output it produces, paid for by the
+/// actor.
+#[derive(Debug, Clone, Serialize)]
+pub struct DustEntry {
+    pub variant: Variant,
+    pub kind: Kind,
+    /// Every script passed: dust reaches this variant's UTxOs.
+    pub accepted: bool,
+    /// The rule IDs the traced scripts logged rejecting it.
+    pub rejected_by: Vec<String>,
+}
+
+/// Whether token dust can reach `variant`'s UTxOs, tried through every action that produces
+/// one: create, fill and update.
+pub fn dust_entries(variant: Variant, params: &Params) -> Result<Vec<DustEntry>, Error> {
+    [Kind::Create, Kind::Fill, Kind::Update]
+        .into_iter()
+        .map(|kind| dust_entry(variant, kind, params))
+        .collect()
+}
+
+fn dust_entry(variant: Variant, kind: Kind, params: &Params) -> Result<DustEntry, Error> {
+    let action = Action {
+        variant,
+        kind,
+        same_pair: true,
+    };
+    let mut spec = transaction(action, 1, Load::Honest, Build::Traced, params)?;
+    // The action's swap output is its first.
+    add_dust(&mut spec, 0, params)?;
+    let measured = traced(&spec, &format!("dust via {}", action.name()), params)?;
+    Ok(DustEntry {
+        variant,
+        kind,
+        accepted: measured.all_ok(),
+        rejected_by: replay::failing_rules(&measured.runs),
+    })
+}
+
+/// Adds dust up to the maximum value size to output `index`, supplied with its deposit by the
+/// actor's funds: an input every generated action has, so that no redeemer's index moves.
+fn add_dust(spec: &mut TxSpec, index: usize, params: &Params) -> Result<(), Error> {
+    let output = &mut spec
+        .outputs
+        .get_mut(index)
+        .ok_or_else(|| Error::Generated(format!("no output {index} to add dust to")))?
+        .output;
+    let dust = ledger::dust(output, params, 0);
+    output
+        .value
+        .assets
+        .extend(dust.iter().map(|a| (a.clone(), 1)));
+    let before = output.value.lovelace;
+    output.value.lovelace = ledger::deposit(output, params).max(before);
+    let extra = output.value.lovelace - before;
+    let funds = spec
+        .inputs
+        .iter_mut()
+        .find(|i| i.utxo.name.ends_with("funds"))
+        .ok_or_else(|| Error::Generated("no funds input to supply the dust".into()))?;
+    let value = &mut funds.utxo.output.value;
+    value.lovelace += extra;
+    value.assets.extend(dust.into_iter().map(|a| (a, 1)));
+    Ok(())
+}
+
+/// Settles a transaction built with the traced scripts, so that failures name their rules.
+fn traced(spec: &TxSpec, name: &str, params: &Params) -> Result<Measured, Error> {
+    replay::settle(spec, params, Path::new(name)).map_err(|source| Error::Replay {
+        action: name.into(),
+        source: Box::new(source),
+    })
+}
+
+/// An action's capacity when the swaps it spends hold dust.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum Dusted {
+    /// The action spends no swap.
+    NotApplicable,
+    /// The scripts refuse the action on a swap holding dust (the rules they logged): dust would
+    /// freeze such swaps for it.
+    Refused { rules: Vec<String> },
+    /// The capacity as measured.
+    Measured { capacity: Box<Capacity> },
+}
+
+/// One action's capacity with the adversary's worst done.
+#[derive(Debug, Clone, Serialize)]
+pub struct Adversarial {
+    pub action: Action,
+    /// The honest capacity (0 when not even one fits).
+    pub honest: usize,
+    /// The capacity with dust in every spent swap.
+    pub dusted: Dusted,
+    /// Whether dust can reach the UTxOs the action spends (per [`dust_entries`]).
+    pub dust_reaches: bool,
+    /// What fits under attack: the dusted capacity where dust can reach the UTxOs (0 where the
+    /// scripts refuse dusty swaps), else the honest one.
+    pub adversarial: usize,
+}
+
+/// The adversarial capacity of `action`, given its honest capacity and the dust entries of the
+/// variants it uses.
+pub fn adversarial(
+    honest: &Capacity,
+    entries: &[DustEntry],
+    params: &Params,
+    progress: impl FnMut(&Point),
+) -> Result<Adversarial, Error> {
+    let action = honest.action;
+    let honest = honest.max.as_ref().map_or(0, |p| p.n);
+    let uses = |v: Variant| action.variant == Variant::Mixed || action.variant == v;
+    let dust_reaches = entries.iter().any(|e| e.accepted && uses(e.variant));
+    let dusted = match action.kind {
+        Kind::Create => Dusted::NotApplicable,
+        _ => match search(action, Load::Dust, params, progress) {
+            Ok(capacity) => Dusted::Measured {
+                capacity: Box::new(capacity),
+            },
+            Err(Error::Rejected { n, .. }) => {
+                let spec = transaction(action, n, Load::Dust, Build::Traced, params)?;
+                let measured = traced(&spec, &format!("{} with dust", action.name()), params)?;
+                Dusted::Refused {
+                    rules: replay::failing_rules(&measured.runs),
+                }
+            }
+            Err(other) => return Err(other),
+        },
+    };
+    let adversarial = match &dusted {
+        _ if !dust_reaches => honest,
+        Dusted::NotApplicable => honest,
+        Dusted::Refused { .. } => 0,
+        Dusted::Measured { capacity } => capacity.max.as_ref().map_or(0, |p| p.n),
+    };
+    Ok(Adversarial {
+        action,
+        honest,
+        dusted,
+        dust_reaches,
+        adversarial,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -741,7 +1000,7 @@ mod tests {
         let params = Params::mainnet().unwrap();
         for action in Action::ALL {
             for n in [1, 3] {
-                let p = measure(action, n, &params).unwrap_or_else(|e| panic!("{e}"));
+                let p = measure(action, n, Load::Honest, &params).unwrap_or_else(|e| panic!("{e}"));
                 assert!(
                     p.over.is_empty(),
                     "{} with {n}: {:?}",
@@ -756,9 +1015,99 @@ mod tests {
     fn costs_grow_with_the_number_of_actions() {
         let params = Params::mainnet().unwrap();
         let fill = Action::named("ow-fill-same-pair").unwrap();
-        let one = measure(fill, 1, &params).unwrap();
-        let five = measure(fill, 5, &params).unwrap();
+        let one = measure(fill, 1, Load::Honest, &params).unwrap();
+        let five = measure(fill, 5, Load::Honest, &params).unwrap();
         assert!(five.mem > 4 * one.mem && five.size > one.size && five.fee > one.fee);
+    }
+
+    #[test]
+    fn dust_cannot_reach_a_swap() {
+        let params = Params::mainnet().unwrap();
+        let expected = [
+            (Variant::OneWay, ["SWAP-OW-CREATE-14", "SWAP-OW-EXEC-06"]),
+            (Variant::TwoWay, ["SWAP-TW-CREATE-15", "SWAP-TW-EXEC-06"]),
+        ];
+        for (variant, [beacon_check, fill_check]) in expected {
+            let entries = dust_entries(variant, &params).unwrap();
+            let kinds: Vec<Kind> = entries.iter().map(|e| e.kind).collect();
+            assert_eq!(kinds, [Kind::Create, Kind::Fill, Kind::Update]);
+            for e in entries {
+                let rule = if e.kind == Kind::Fill {
+                    fill_check
+                } else {
+                    beacon_check
+                };
+                assert!(!e.accepted, "{e:?}");
+                assert!(e.rejected_by.iter().any(|r| r == rule), "{rule}: {e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn dust_outside_the_swaps_is_accepted() {
+        // The control for the test above: the same dust, in the actor's change output instead of
+        // the swap output, passes every script.
+        let params = Params::mainnet().unwrap();
+        for action in [
+            "ow-create-same-pair",
+            "tw-fill-same-pair",
+            "ow-update-same-pair",
+        ] {
+            let action = Action::named(action).unwrap();
+            let mut spec = transaction(action, 1, Load::Honest, Build::Traced, &params).unwrap();
+            let change = spec.outputs.iter().position(|o| o.change).unwrap();
+            add_dust(&mut spec, change, &params).unwrap();
+            let measured = traced(&spec, "control", &params).unwrap();
+            assert!(measured.all_ok(), "{}: {:?}", action.name(), measured.runs);
+        }
+    }
+
+    #[test]
+    fn takers_refuse_dusty_swaps_and_owners_recover_them() {
+        let params = Params::mainnet().unwrap();
+        let fill = Action::named("ow-fill-same-pair").unwrap();
+        assert!(matches!(
+            measure(fill, 1, Load::Dust, &params),
+            Err(Error::Rejected { .. })
+        ));
+        let honest = search(fill, Load::Honest, &params, |_| {}).unwrap();
+        let row = adversarial(&honest, &[], &params, |_| {}).unwrap();
+        match &row.dusted {
+            Dusted::Refused { rules } => assert!(rules.iter().any(|r| r == "SWAP-OW-EXEC-03")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(row.adversarial, row.honest, "dust cannot reach the swaps");
+        let reached = [DustEntry {
+            variant: Variant::OneWay,
+            kind: Kind::Create,
+            accepted: true,
+            rejected_by: vec![],
+        }];
+        let row = adversarial(&honest, &reached, &params, |_| {}).unwrap();
+        assert_eq!(row.adversarial, 0, "dusty swaps would be frozen for takers");
+
+        // The owner closes them, but each costs an output of up to the maximum value size.
+        let close = Action::named("tw-close-different-pairs").unwrap();
+        let dusted = search(close, Load::Dust, &params, |_| {}).unwrap();
+        let (max, next) = (dusted.max.unwrap(), dusted.next.unwrap());
+        assert!(max.n >= 1 && max.n < 10, "{max:?}");
+        assert_eq!(next.over, ["size"]);
+        assert!(max.size > max.n as u64 * params.max_value_size);
+    }
+
+    #[test]
+    fn wallet_outputs_stay_within_the_maximum_value_size() {
+        let params = Params::mainnet().unwrap();
+        let assets: BTreeMap<AssetClass, u64> = (0..300).map(|i| (token(i), 5)).collect();
+        let outputs = wallet_outputs(TAKER, assets.clone(), &params);
+        assert!(outputs.len() > 1);
+        let mut paid = BTreeMap::new();
+        for o in &outputs {
+            assert!(ledger::value_size(&o.output) <= params.max_value_size);
+            assert_eq!(o.output.value.lovelace, ledger::deposit(&o.output, &params));
+            paid.extend(o.output.value.assets.clone());
+        }
+        assert_eq!(paid, assets);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::{
     budget::{self, Budget},
-    capacity::{self, Action, Capacity},
+    capacity::{self, Action, Adversarial, Capacity, DustEntry, Dusted, Load, Variant},
     coverage,
     deploy::{Build, Deployment},
     fixture::ExpectSpec,
@@ -209,8 +209,14 @@ pub fn budget(
 }
 
 /// `harness capacity`: for each action (all when none is named), the most that fit in one
-/// transaction under the parameter set's limits. Progress goes to standard error.
-pub fn capacity(actions: &[String], format: Format, params: Option<&Path>) -> Result<Exit, Error> {
+/// transaction under the parameter set's limits; with `dust`, also the adversarial capacity.
+/// Progress goes to standard error.
+pub fn capacity(
+    actions: &[String],
+    dust: bool,
+    format: Format,
+    params: Option<&Path>,
+) -> Result<Exit, Error> {
     let params = load_params(params)?;
     let actions: Vec<Action> = if actions.is_empty() {
         Action::ALL.to_vec()
@@ -225,38 +231,137 @@ pub fn capacity(actions: &[String], format: Format, params: Option<&Path>) -> Re
             })
             .collect::<Result<_, _>>()?
     };
-    let mut table = Vec::with_capacity(actions.len());
-    for action in actions {
-        let found = capacity::search(action, &params, |p| {
+    let progress = |action: Action, load: Load| {
+        move |p: &capacity::Point| {
             let verdict = if p.over.is_empty() {
                 "fits".to_string()
             } else {
                 format!("over {}", p.over.join(", "))
             };
+            let dusted = if load == Load::Dust { " (dust)" } else { "" };
             eprintln!(
-                "{}: {} actions, {} mem, {} steps, {} bytes: {verdict}",
+                "{}{dusted}: {} actions, {} mem, {} steps, {} bytes: {verdict}",
                 action.name(),
                 p.n,
                 p.mem,
                 p.steps,
                 p.size
             );
-        })?;
-        table.push(found);
+        }
+    };
+    let mut table = Vec::with_capacity(actions.len());
+    for &action in &actions {
+        table.push(capacity::search(
+            action,
+            Load::Honest,
+            &params,
+            progress(action, Load::Honest),
+        )?);
     }
-    print!("{}", render_capacity(&table, &params, format));
+    let adversarial = if dust {
+        let mut entries = Vec::new();
+        for variant in [Variant::OneWay, Variant::TwoWay] {
+            entries.extend(capacity::dust_entries(variant, &params)?);
+        }
+        let mut rows = Vec::with_capacity(table.len());
+        for honest in &table {
+            let progress = progress(honest.action, Load::Dust);
+            rows.push(capacity::adversarial(honest, &entries, &params, progress)?);
+        }
+        Some((entries, rows))
+    } else {
+        None
+    };
+    let out = render_capacity(&table, adversarial.as_ref(), &params, format);
+    print!("{out}");
     Ok(Exit::Success)
 }
 
-fn render_capacity(table: &[Capacity], params: &Params, format: Format) -> String {
+/// The adversarial capacity as markdown tables: whether dust reaches each variant's swaps, then
+/// each action's capacity with and without it.
+fn render_adversarial(entries: &[DustEntry], rows: &[Adversarial], params: &Params) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Adversarial capacity: token dust up to the maximum value size ({} bytes) in every swap a batch spends.\n",
+        params.max_value_size
+    );
+    let _ = writeln!(
+        out,
+        "| dust added to the swap output of | accepted | rejected by |"
+    );
+    let _ = writeln!(out, "|---|---|---|");
+    for e in entries {
+        let variant = if e.variant == Variant::OneWay {
+            "ow"
+        } else {
+            "tw"
+        };
+        let kind = format!("{:?}", e.kind).to_lowercase();
+        let _ = writeln!(
+            out,
+            "| {variant}-{kind} | {} | {} |",
+            if e.accepted { "yes" } else { "no" },
+            if e.rejected_by.is_empty() {
+                "-".to_string()
+            } else {
+                e.rejected_by.join(", ")
+            }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n| action | honest | with dust | bottleneck with dust | dust reaches its swaps | adversarial |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---|---|---:|");
+    for r in rows {
+        let (dusted, bottleneck) = match &r.dusted {
+            Dusted::NotApplicable => ("-".to_string(), "spends no swap".to_string()),
+            Dusted::Refused { rules } => (
+                "0".to_string(),
+                format!("refused by the scripts ({})", rules.join(", ")),
+            ),
+            Dusted::Measured { capacity } => (
+                capacity.max.as_ref().map_or(0, |p| p.n).to_string(),
+                capacity
+                    .next
+                    .as_ref()
+                    .map_or(format!("none up to {}", capacity::CEILING), |p| {
+                        p.over.join(", ")
+                    }),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {dusted} | {bottleneck} | {} | {} |",
+            r.action.name(),
+            r.honest,
+            if r.dust_reaches { "yes" } else { "no" },
+            r.adversarial
+        );
+    }
+    out
+}
+
+fn render_capacity(
+    table: &[Capacity],
+    adversarial: Option<&(Vec<DustEntry>, Vec<Adversarial>)>,
+    params: &Params,
+    format: Format,
+) -> String {
     let ada = report::ada;
     let fee = |p: &Option<capacity::Point>| p.as_ref().map_or("-".to_string(), |p| ada(p.fee));
     let mut out = String::new();
     match format {
         Format::Json => {
-            let doc = serde_json::json!({ "params": params.name, "limits": {
-                "mem": params.max_tx_ex_units.mem, "steps": params.max_tx_ex_units.steps, "size": params.max_tx_size },
+            let mut doc = serde_json::json!({ "params": params.name, "limits": {
+                "mem": params.max_tx_ex_units.mem, "steps": params.max_tx_ex_units.steps, "size": params.max_tx_size,
+                "value_size": params.max_value_size },
                 "actions": table });
+            if let Some((entries, rows)) = adversarial {
+                doc["dust_entries"] = serde_json::json!(entries);
+                doc["adversarial"] = serde_json::json!(rows);
+            }
             out = report::json(&doc);
         }
         Format::Markdown | Format::Terminal => {
@@ -312,6 +417,10 @@ fn render_capacity(table: &[Capacity], params: &Params, format: Format) -> Strin
                     max.map_or("-".into(), |p| ada(p.collateral)),
                 );
             }
+            if let Some((entries, rows)) = adversarial {
+                let _ = writeln!(out);
+                out.push_str(&render_adversarial(entries, rows, params));
+            }
         }
     }
     out
@@ -358,8 +467,8 @@ pub fn what_if(
         for action in Action::ALL {
             let quiet = |_: &capacity::Point| {};
             let (a, b) = (
-                capacity::search(action, &base, quiet)?,
-                capacity::search(action, &other, quiet)?,
+                capacity::search(action, Load::Honest, &base, quiet)?,
+                capacity::search(action, Load::Honest, &other, quiet)?,
             );
             let describe = |c: &Capacity| {
                 let n = c.max.as_ref().map_or(0, |p| p.n);

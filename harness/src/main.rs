@@ -62,6 +62,10 @@ enum Command {
         /// Actions to search (default: all): ow-create-same-pair, ow-fill-same-pair, ...
         #[arg(long = "action", value_name = "NAME")]
         actions: Vec<String>,
+        /// Also the adversarial capacity: with token dust up to the maximum value size in every
+        /// swap a batch spends, and whether dust can reach those swaps at all.
+        #[arg(long)]
+        dust: bool,
         #[arg(long, default_value = "terminal")]
         format: Format,
         /// Protocol-parameter file (default: the bundled current mainnet set).
@@ -143,9 +147,10 @@ fn main() {
         }
         Command::Capacity {
             actions,
+            dust,
             format,
             params,
-        } => commands::capacity(&actions, format, params.as_deref()),
+        } => commands::capacity(&actions, dust, format, params.as_deref()),
         Command::WhatIf {
             paths,
             params,

@@ -339,3 +339,47 @@ fn attack_reports_every_class_and_exits_zero_when_all_are_rejected() {
         .all(|c| c["accepted"].as_array().is_some_and(|a| a.is_empty()));
     assert!(none_accepted, "{json}");
 }
+
+#[test]
+fn capacity_with_dust_reports_the_adversarial_capacity() {
+    let out = harness(&[
+        "capacity",
+        "--action",
+        "tw-update-different-pairs",
+        "--dust",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let entries = json["dust_entries"].as_array().expect("dust entries");
+    assert_eq!(entries.len(), 6, "create, fill, update of both variants");
+    assert!(entries.iter().all(|e| e["accepted"] == false), "{json}");
+    let row = &json["adversarial"][0];
+    let honest = json["actions"][0]["max"]["n"]
+        .as_u64()
+        .expect("honest capacity");
+    assert_eq!(row["honest"].as_u64(), Some(honest));
+    assert_eq!(row["dust_reaches"], false);
+    assert_eq!(row["adversarial"].as_u64(), Some(honest));
+    let dusted = &row["dusted"]["capacity"];
+    assert_eq!(dusted["load"], "dust");
+    assert!(dusted["max"]["n"].as_u64() < Some(honest), "{row}");
+    assert_eq!(dusted["next"]["over"][0], "size");
+}
+
+#[test]
+fn capacity_names_the_known_actions_for_an_unknown_one() {
+    let out = harness(&["capacity", "--action", "ow-teleport"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ow-teleport") && err.contains("ow-fill-same-pair"),
+        "{err}"
+    );
+}
