@@ -192,6 +192,20 @@ pub struct Capacity {
     pub twenty_five: Option<Point>,
 }
 
+impl Capacity {
+    /// The most actions that fit (0 when not even one does).
+    pub fn fits(&self) -> usize {
+        self.max.as_ref().map_or(0, |p| p.n)
+    }
+
+    /// The limits the first transaction that does not fit exceeds.
+    pub fn bottleneck(&self) -> String {
+        self.next
+            .as_ref()
+            .map_or(format!("none up to {CEILING}"), |p| p.over.join(", "))
+    }
+}
+
 /// The most actions a search tries before it stops looking.
 pub const CEILING: usize = 256;
 
@@ -957,7 +971,7 @@ pub fn adversarial(
     progress: impl FnMut(&Point),
 ) -> Result<Adversarial, Error> {
     let action = honest.action;
-    let honest = honest.max.as_ref().map_or(0, |p| p.n);
+    let honest = honest.fits();
     let uses = |v: Variant| action.variant == Variant::Mixed || action.variant == v;
     let dust_reaches = entries.iter().any(|e| e.accepted && uses(e.variant));
     let dusted = match action.kind {
@@ -980,7 +994,7 @@ pub fn adversarial(
         _ if !dust_reaches => honest,
         Dusted::NotApplicable => honest,
         Dusted::Refused { .. } => 0,
-        Dusted::Measured { capacity } => capacity.max.as_ref().map_or(0, |p| p.n),
+        Dusted::Measured { capacity } => capacity.fits(),
     };
     Ok(Adversarial {
         action,

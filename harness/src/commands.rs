@@ -321,15 +321,7 @@ fn render_adversarial(entries: &[DustEntry], rows: &[Adversarial], params: &Para
                 "0".to_string(),
                 format!("refused by the scripts ({})", rules.join(", ")),
             ),
-            Dusted::Measured { capacity } => (
-                capacity.max.as_ref().map_or(0, |p| p.n).to_string(),
-                capacity
-                    .next
-                    .as_ref()
-                    .map_or(format!("none up to {}", capacity::CEILING), |p| {
-                        p.over.join(", ")
-                    }),
-            ),
+            Dusted::Measured { capacity } => (capacity.fits().to_string(), capacity.bottleneck()),
         };
         let _ = writeln!(
             out,
@@ -393,18 +385,12 @@ fn render_capacity(
             };
             for c in table {
                 let max = c.max.as_ref();
-                let bottleneck = c
-                    .next
-                    .as_ref()
-                    .map_or(format!("none up to {}", capacity::CEILING), |p| {
-                        p.over.join(", ")
-                    });
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
                     c.action.name(),
-                    max.map_or(0, |p| p.n),
-                    bottleneck,
+                    c.fits(),
+                    c.bottleneck(),
                     max.map_or("-".into(), |p| p.mem.to_string()),
                     max.map_or("-".into(), |p| p.size.to_string()),
                     mem(&c.one),
@@ -470,14 +456,8 @@ pub fn what_if(
                 capacity::search(action, Load::Honest, &base, quiet)?,
                 capacity::search(action, Load::Honest, &other, quiet)?,
             );
-            let describe = |c: &Capacity| {
-                let n = c.max.as_ref().map_or(0, |p| p.n);
-                let bottleneck = c
-                    .next
-                    .as_ref()
-                    .map_or("none".to_string(), |p| p.over.join(", "));
-                format!("{n} per tx (bottleneck {bottleneck})")
-            };
+            let describe =
+                |c: &Capacity| format!("{} per tx (bottleneck {})", c.fits(), c.bottleneck());
             let (was, now) = (describe(&a), describe(&b));
             if was != now {
                 rows.push(serde_json::json!({ "subject": format!("capacity {}", action.name()), "base": was, "other": now }));

@@ -13,6 +13,18 @@ fn harness(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// Runs the binary, expects exit 0, and parses its standard output as JSON.
+fn json_ok(args: &[&str]) -> serde_json::Value {
+    let out = harness(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
 fn example(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../fixtures/swaps/one_way")
@@ -273,7 +285,7 @@ fn what_if_lists_the_fixtures_whose_limit_status_changes() {
     params["max_tx_size"] = 1000.into();
     let path = dir.join("tiny.json");
     std::fs::write(&path, params.to_string()).expect("write params");
-    let out = harness(&[
+    let json = json_ok(&[
         "what-if",
         "--params",
         &path.display().to_string(),
@@ -281,13 +293,6 @@ fn what_if_lists_the_fixtures_whose_limit_status_changes() {
         "json",
         &example("create"),
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     let changes = json["changes"].as_array().expect("changes");
     let create = changes
         .iter()
@@ -309,14 +314,7 @@ fn what_if_lists_the_fixtures_whose_limit_status_changes() {
 #[test]
 fn attack_reports_every_class_and_exits_zero_when_all_are_rejected() {
     let fixture = example("fill/fill_partial_token_to_ada_swap_at.json");
-    let out = harness(&["attack", "--limit", "2", "--format", "json", &fixture]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let json = json_ok(&["attack", "--limit", "2", "--format", "json", &fixture]);
     let totals = json["totals"].as_array().expect("totals per class");
     let class = |name: &str| {
         totals
@@ -342,7 +340,7 @@ fn attack_reports_every_class_and_exits_zero_when_all_are_rejected() {
 
 #[test]
 fn capacity_with_dust_reports_the_adversarial_capacity() {
-    let out = harness(&[
+    let json = json_ok(&[
         "capacity",
         "--action",
         "tw-update-different-pairs",
@@ -350,13 +348,6 @@ fn capacity_with_dust_reports_the_adversarial_capacity() {
         "--format",
         "json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     let entries = json["dust_entries"].as_array().expect("dust entries");
     assert_eq!(entries.len(), 6, "create, fill, update of both variants");
     assert!(entries.iter().all(|e| e["accepted"] == false), "{json}");
