@@ -388,15 +388,6 @@ fn utxo(label: &str, output: Output) -> Utxo {
     }
 }
 
-fn plain(address: Address, value: Value) -> Output {
-    Output {
-        address,
-        value,
-        datum: Datum::None,
-        reference_script: None,
-    }
-}
-
 fn int(n: u64) -> PlutusData {
     Data::integer(BigInt::from(n))
 }
@@ -428,7 +419,7 @@ fn deployed(build: Build) -> Result<Deployed, Error> {
         bytes: s.bytes.clone(),
     };
     let reference = |s: &crate::deploy::DeployedScript| {
-        let mut output = plain(key_address(DEPLOYER), value(20_000_000, []));
+        let mut output = Output::plain(key_address(DEPLOYER), value(20_000_000, []));
         output.reference_script = Some(as_script(s));
         utxo(&format!("{} reference", s.name), output)
     };
@@ -595,7 +586,7 @@ fn dust_output(owner: &str, dust: &[AssetClass], params: &Params) -> Output {
 
 /// A UTxO of `owner` holding `assets` and the lovelace it needs.
 fn wallet_output(owner: &str, assets: BTreeMap<AssetClass, u64>, params: &Params) -> Output {
-    let mut output = plain(key_address(owner), value(0, assets));
+    let mut output = Output::plain(key_address(owner), value(0, assets));
     output.value.lovelace = ledger::deposit(&output, params);
     output
 }
@@ -611,8 +602,10 @@ fn wallet_outputs(
     for (asset, qty) in assets {
         let mut grown = current.clone();
         *grown.entry(asset.clone()).or_default() += qty;
-        if ledger::value_size(&plain(key_address(owner), value(u64::MAX, grown.clone())))
-            > params.max_value_size
+        if ledger::value_size(&Output::plain(
+            key_address(owner),
+            value(u64::MAX, grown.clone()),
+        )) > params.max_value_size
         {
             outputs.push(wallet_output(owner, std::mem::take(&mut current), params));
             grown = BTreeMap::from([(asset, qty)]);
@@ -726,7 +719,7 @@ pub fn transaction(
         ..TxSpec::default()
     };
     let change = |name: &str| TxOutput {
-        output: plain(key_address(name), value(0, [])),
+        output: Output::plain(key_address(name), value(0, [])),
         change: true,
     };
     let beacon_mints = |sign: i64| -> Vec<Mint> {
@@ -756,7 +749,7 @@ pub fn transaction(
                 swaps.iter().map(|w| (w.offer.clone(), OFFERED)),
             );
             spec.inputs.push(Input {
-                utxo: utxo("owner funds", plain(key_address(OWNER), funds)),
+                utxo: utxo("owner funds", Output::plain(key_address(OWNER), funds)),
                 redeemer: None,
             });
             spec.outputs = swaps
@@ -773,7 +766,7 @@ pub fn transaction(
             let payment = TAKEN * PRICE;
             let taker = utxo(
                 "taker funds",
-                plain(
+                Output::plain(
                     key_address(TAKER),
                     value(10_000_000 + payment * n as u64 + received_lovelace, []),
                 ),
@@ -818,7 +811,7 @@ pub fn transaction(
         Kind::Update => {
             let funds = utxo(
                 "owner funds",
-                plain(key_address(OWNER), value(10_000_000, [])),
+                Output::plain(key_address(OWNER), value(10_000_000, [])),
             );
             let sorted = ledger_order(existing.iter().chain([&funds]).map(|u| u.out_ref));
             spec.inputs = swaps

@@ -93,6 +93,18 @@ pub struct Output {
     pub reference_script: Option<Script>,
 }
 
+impl Output {
+    /// An output holding `value` at `address`, with no datum and no reference script.
+    pub fn plain(address: Address, value: Value) -> Output {
+        Output {
+            address,
+            value,
+            datum: Datum::None,
+            reference_script: None,
+        }
+    }
+}
+
 /// A reference to an output: transaction id and index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OutRef {

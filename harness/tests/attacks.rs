@@ -2,10 +2,13 @@
 //! that expects `"ok"` must be rejected by the scripts (or the ledger). Prints, per class, the
 //! attacks tried and rejected; fails naming the fixture, class and mutation of any accepted one.
 
+mod common;
+
+use common::{fixtures, over_cores};
 use harness::{
     attack::{self, AttackReport, Class},
     params::Params,
-    replay, report,
+    report,
 };
 use std::{
     path::{Path, PathBuf},
@@ -15,13 +18,6 @@ use std::{
 /// At most this many attacks of each class per fixture (spread evenly over the class), so the
 /// catalogue stays within a couple of minutes on two cores.
 const LIMIT: usize = 8;
-
-fn fixtures() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
-    let files = replay::collect(&[root]).expect("fixtures/ is readable");
-    assert!(!files.is_empty(), "no fixture found under fixtures/");
-    files
-}
 
 /// Whether the fixture file declares `"expect": "ok"`.
 fn passing(path: &Path) -> bool {
@@ -47,30 +43,9 @@ fn catalogue_over_passing_fixtures(limit: Option<usize>) {
     let started = Instant::now();
     let params = Params::mainnet().expect("bundled parameters load");
     let files: Vec<PathBuf> = fixtures().into_iter().filter(|p| passing(p)).collect();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Round-robin, so the large fixtures (ten swaps) do not all land on one worker.
-    let parts: Vec<Vec<PathBuf>> = (0..workers)
-        .map(|w| files.iter().skip(w).step_by(workers).cloned().collect())
-        .collect();
-    let results: Vec<Result<AttackReport, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .iter()
-            .map(|part| {
-                let params = &params;
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|f| {
-                            attack::attack_file(f, params, limit)
-                                .map_err(|e| format!("{}: cannot attack: {e}", f.display()))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker does not panic"))
-            .collect()
+    let results: Vec<Result<AttackReport, String>> = over_cores(&files, |f| {
+        attack::attack_file(f, &params, limit)
+            .map_err(|e| format!("{}: cannot attack: {e}", f.display()))
     });
     let mut problems: Vec<String> = Vec::new();
     let mut reports: Vec<AttackReport> = Vec::new();

@@ -2,40 +2,21 @@
 //! it declares (failing ones for the rule they name), and every built transaction must round-trip
 //! through CBOR byte for byte. Each failure names the fixture file.
 
+mod common;
+
+use common::{fixtures, over_cores};
 use harness::{params::Params, replay, report};
 use pallas_codec::minicbor;
 use pallas_primitives::conway;
-use std::path::PathBuf;
-
-fn fixtures() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
-    let files = replay::collect(&[root]).expect("fixtures/ is readable");
-    assert!(!files.is_empty(), "no fixture found under fixtures/");
-    files
-}
+use std::path::Path;
 
 /// Runs `check` on every fixture over the machine's cores and gathers the problems it reports.
-fn each_fixture(check: impl Fn(&PathBuf, &Params) -> Option<String> + Sync) -> Vec<String> {
+fn each_fixture(check: impl Fn(&Path, &Params) -> Option<String> + Sync) -> Vec<String> {
     let params = Params::mainnet().expect("bundled parameters load");
-    let files = fixtures();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = files.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(|| {
-                    part.iter()
-                        .filter_map(|f| check(f, &params))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("worker does not panic"))
-            .collect()
-    })
+    over_cores(&fixtures(), |f| check(f, &params))
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 #[test]

@@ -1414,15 +1414,13 @@ pub fn attacker_hash() -> Hash28 {
 }
 
 fn key_output(hash: Hash28, value: Value) -> Output {
-    Output {
-        address: Address {
+    Output::plain(
+        Address {
             payment: Credential::Key(hash),
             stake: Stake::None,
         },
         value,
-        datum: Datum::None,
-        reference_script: None,
-    }
+    )
 }
 
 fn lovelace(q: u64) -> Value {

@@ -299,7 +299,7 @@ impl Dep {
                 name: s.name.into(),
                 bytes: s.bytes.clone(),
             };
-            let mut output = plain(key_address(DEPLOYER), lovelace(20_000_000));
+            let mut output = Output::plain(key_address(DEPLOYER), lovelace(20_000_000));
             output.reference_script = Some(script.clone());
             refs.insert(s.hash, utxo(&format!("{}_reference", s.name), output));
             scripts.insert(s.hash, script);
@@ -363,15 +363,6 @@ pub fn utxo(label: &str, output: Output) -> Utxo {
         name: label.into(),
         out_ref: out_ref(label),
         output,
-    }
-}
-
-fn plain(address: Address, value: Value) -> Output {
-    Output {
-        address,
-        value,
-        datum: Datum::None,
-        reference_script: None,
     }
 }
 
@@ -700,7 +691,7 @@ pub fn build(case: &Case, dep: &Dep) -> Built {
         }
     };
     let change = |name: &str| TxOutput {
-        output: plain(key_address(name), lovelace(0)),
+        output: Output::plain(key_address(name), lovelace(0)),
         change: true,
     };
     let mut signers: Vec<String> = Vec::new();
@@ -724,7 +715,7 @@ pub fn build(case: &Case, dep: &Dep) -> Built {
                 built.out_terms[i] = Some(t);
             }
             spec.inputs.push(Input {
-                utxo: utxo("creator_funds", plain(key_address(TAKER), funds)),
+                utxo: utxo("creator_funds", Output::plain(key_address(TAKER), funds)),
                 redeemer: None,
             });
             spec.outputs.push(change(TAKER));
@@ -735,7 +726,7 @@ pub fn build(case: &Case, dep: &Dep) -> Built {
             for f in &fills {
                 add(&mut funds, &f.ask, f.pay);
             }
-            let taker = utxo("taker_funds", plain(key_address(TAKER), funds));
+            let taker = utxo("taker_funds", Output::plain(key_address(TAKER), funds));
             let mut sorted: Vec<OutRef> = existing
                 .iter()
                 .map(|u| u.out_ref)
@@ -876,7 +867,7 @@ pub fn build(case: &Case, dep: &Dep) -> Built {
             // The swaps' own value pays the new deposits; the owner adds the rest.
             if case.action != Action::Close {
                 spec.inputs.push(Input {
-                    utxo: utxo("owner_funds", plain(key_address(OWNERS[0]), funds)),
+                    utxo: utxo("owner_funds", Output::plain(key_address(OWNERS[0]), funds)),
                     redeemer: None,
                 });
             }
