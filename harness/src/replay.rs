@@ -190,8 +190,9 @@ pub fn settle(spec: &TxSpec, params: &Params, path: &Path) -> Result<Measured, E
     })
 }
 
-/// The per-transaction limits a transaction exceeds.
-fn over_limits(measured: &Measured, params: &Params) -> Vec<String> {
+/// The per-transaction limits a transaction exceeds (the ledger rules the builder cannot check
+/// before evaluation; it checks each output's).
+pub fn over_limits(measured: &Measured, params: &Params) -> Vec<String> {
     let total = measured.total();
     let max = params.max_tx_ex_units;
     let mut over = Vec::new();

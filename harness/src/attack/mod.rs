@@ -20,7 +20,7 @@ use crate::{
     deploy::{Build, Deployment},
     fixture,
     params::Params,
-    replay::{self, Measured},
+    replay,
     report::Format,
     resolve,
     scenario::{Expect, Scenario, TxSpec},
@@ -269,7 +269,7 @@ pub fn attack_scenario(
         report.skipped = Some("the honest transaction fails a script".into());
         return Ok(report);
     }
-    let honest_ledger = ledger_violations(&honest, params);
+    let honest_ledger = replay::over_limits(&honest, params);
     if !honest_ledger.is_empty() {
         report.skipped = Some(format!(
             "the honest transaction breaks a ledger rule: {}",
@@ -331,7 +331,7 @@ pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String>
                         .collect(),
                 });
             }
-            let violations = ledger_violations(&measured, params);
+            let violations = replay::over_limits(&measured, params);
             if violations.is_empty() {
                 Ok(Verdict::Accepted)
             } else {
@@ -348,22 +348,6 @@ pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String>
         }),
         Err(err) => Err(err.to_string()),
     }
-}
-
-/// The ledger rules a built transaction breaks that the builder does not check (it checks each
-/// output's minimum lovelace and value size): the maximum transaction size and the
-/// per-transaction execution units.
-pub fn ledger_violations(measured: &Measured, params: &Params) -> Vec<String> {
-    let mut out = Vec::new();
-    let size = measured.built.size();
-    if size > params.max_tx_size {
-        out.push(format!("transaction size {size} > {}", params.max_tx_size));
-    }
-    let total = measured.total();
-    if total.mem > params.max_tx_ex_units.mem || total.steps > params.max_tx_ex_units.steps {
-        out.push("execution units above the per-transaction maximum".into());
-    }
-    out
 }
 
 /// `limit` indexes out of `0..len`, spread evenly (all of them without a limit).
