@@ -218,6 +218,15 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// [`Self::protocol_outputs`], or why a class that attacks them does not apply.
+    fn protocol_outputs_or_none(&self) -> Result<Vec<(usize, bool)>, String> {
+        let outputs = self.protocol_outputs();
+        if outputs.is_empty() {
+            return Err("the transaction creates no protocol output".into());
+        }
+        Ok(outputs)
+    }
+
     /// Indexes of protocol outputs, each with whether it is a continuing output.
     fn protocol_outputs(&self) -> Vec<(usize, bool)> {
         let victims: Vec<Address> = self
@@ -415,10 +424,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn redirect(&self) -> Outcome {
-        let outputs = self.protocol_outputs();
-        if outputs.is_empty() {
-            return Err("the transaction creates no protocol output".into());
-        }
+        let outputs = self.protocol_outputs_or_none()?;
         let mut out = Vec::new();
         for &(i, continuing) in &outputs {
             let label = self.label(i, continuing);
@@ -554,10 +560,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn token_dust(&self) -> Outcome {
-        let outputs = self.protocol_outputs();
-        if outputs.is_empty() {
-            return Err("the transaction creates no protocol output".into());
-        }
+        let outputs = self.protocol_outputs_or_none()?;
         let mut out = Vec::new();
         for &(i, continuing) in &outputs {
             let label = self.label(i, continuing);
@@ -1226,10 +1229,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn unauthorised_stake(&self) -> Outcome {
-        let outputs = self.protocol_outputs();
-        if outputs.is_empty() {
-            return Err("the transaction creates no protocol output".into());
-        }
+        let outputs = self.protocol_outputs_or_none()?;
         let native = native_script_hash(attacker_hash()).unwrap_or([0; 28]);
         let mut out = Vec::new();
         for &(i, continuing) in &outputs {
