@@ -661,11 +661,7 @@ pub fn transaction(
         if !dust.is_empty() {
             // Whoever added the dust also added the deposit it needs.
             let extra = dust_output(OWNER, &dust, params).value.lovelace;
-            output
-                .value
-                .assets
-                .extend(dust.iter().map(|a| (a.clone(), 1)));
-            output.value.lovelace = ledger::deposit(&output, params).max(DEPOSIT + extra);
+            stuff(&mut output, &dust, DEPOSIT + extra, params);
         }
         existing.push(utxo(&format!("swap {i}"), output));
         dusts.push(dust);
@@ -742,6 +738,24 @@ pub fn transaction(
             })
             .collect()
     };
+    // The swaps spent by their owner, each redeemer naming its input's position among them and
+    // the transaction's `other` inputs.
+    let owner_spends = |stake: bool, other: &[OutRef]| -> Vec<Input> {
+        let sorted = ledger_order(
+            existing
+                .iter()
+                .map(|u| u.out_ref)
+                .chain(other.iter().copied()),
+        );
+        swaps
+            .iter()
+            .zip(&existing)
+            .map(|(w, u)| Input {
+                utxo: u.clone(),
+                redeemer: Some(w.owner_redeemer(stake, position(&sorted, &u.out_ref))),
+            })
+            .collect()
+    };
     match action.kind {
         Kind::Create => {
             let funds = value(
@@ -794,15 +808,7 @@ pub fn transaction(
             spec.outputs.push(change(TAKER));
         }
         Kind::Close => {
-            let sorted = ledger_order(existing.iter().map(|u| u.out_ref));
-            spec.inputs = swaps
-                .iter()
-                .zip(&existing)
-                .map(|(w, u)| Input {
-                    utxo: u.clone(),
-                    redeemer: Some(w.owner_redeemer(false, position(&sorted, &u.out_ref))),
-                })
-                .collect();
+            spec.inputs = owner_spends(false, &[]);
             spec.mint = beacon_mints(-1);
             spec.outputs.extend(received);
             spec.outputs.push(change(OWNER));
@@ -813,15 +819,7 @@ pub fn transaction(
                 "owner funds",
                 Output::plain(key_address(OWNER), value(10_000_000, [])),
             );
-            let sorted = ledger_order(existing.iter().chain([&funds]).map(|u| u.out_ref));
-            spec.inputs = swaps
-                .iter()
-                .zip(&existing)
-                .map(|(w, u)| Input {
-                    utxo: u.clone(),
-                    redeemer: Some(w.owner_redeemer(true, position(&sorted, &u.out_ref))),
-                })
-                .collect();
+            spec.inputs = owner_spends(true, &[funds.out_ref]);
             spec.inputs.push(Input {
                 utxo: funds,
                 redeemer: None,
@@ -901,13 +899,7 @@ fn add_dust(spec: &mut TxSpec, index: usize, params: &Params) -> Result<(), Erro
         .ok_or_else(|| Error::Generated(format!("no output {index} to add dust to")))?
         .output;
     let dust = ledger::dust(output, params, 0);
-    output
-        .value
-        .assets
-        .extend(dust.iter().map(|a| (a.clone(), 1)));
-    let before = output.value.lovelace;
-    output.value.lovelace = ledger::deposit(output, params).max(before);
-    let extra = output.value.lovelace - before;
+    let extra = stuff(output, &dust, 0, params);
     let funds = spec
         .inputs
         .iter_mut()
@@ -917,6 +909,18 @@ fn add_dust(spec: &mut TxSpec, index: usize, params: &Params) -> Result<(), Erro
     value.lovelace += extra;
     value.assets.extend(dust.into_iter().map(|a| (a, 1)));
     Ok(())
+}
+
+/// Adds `dust` (one unit of each) to `output` and raises its lovelace to its deposit, and to at
+/// least `floor`; returns the lovelace added.
+fn stuff(output: &mut Output, dust: &[AssetClass], floor: u64, params: &Params) -> u64 {
+    output
+        .value
+        .assets
+        .extend(dust.iter().map(|a| (a.clone(), 1)));
+    let before = output.value.lovelace;
+    output.value.lovelace = ledger::deposit(output, params).max(floor).max(before);
+    output.value.lovelace - before
 }
 
 /// Settles a transaction built with the traced scripts, so that failures name their rules.
