@@ -4,11 +4,17 @@
 //! - `plutus-traced.json`, compact traces: every labelled `expect` logs `<expected> RULE-ID`, which
 //!   replay uses to prove a failing fixture fails for its rule.
 //!
-//! An Aiken error fails `cargo build` and prints the Aiken diagnostic.
+//! An Aiken error fails `cargo build` and prints the Aiken diagnostic. Aiken test modules
+//! (`*.test.ak`, `lib/tests/`) are not watched: editing a test does not compile the scripts of
+//! record again (the tests run from the sources, in `cargo test`).
 
 use aiken_lang::ast::{TraceLevel, Tracing};
 use aiken_project::{Project, options::BlueprintExport, telemetry::EventListener};
-use std::{env, path::PathBuf, process::exit};
+use std::{
+    env,
+    path::{Path, PathBuf},
+    process::exit,
+};
 
 struct Silent;
 impl EventListener for Silent {}
@@ -18,7 +24,7 @@ fn main() {
         PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = manifest.join("..").join("validators");
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    println!("cargo:rerun-if-changed={}", root.display());
+    watch(&root);
 
     let builds = [
         (Tracing::silent(), "plutus.json"),
@@ -54,6 +60,33 @@ fn main() {
                 {
                     println!("cargo:warning=aiken: {line}");
                 }
+            }
+        }
+    }
+}
+
+/// Tells cargo which files the blueprints depend on: `aiken.toml`, the `validators/` folder (a
+/// new validator needs no import to count) and every library module but the tests.
+fn watch(root: &Path) {
+    for path in [root.join("aiken.toml"), root.join("validators")] {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+    let mut dirs = vec![root.join("lib")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if path.is_dir() {
+                if name != "tests" {
+                    dirs.push(path);
+                }
+            } else if name.ends_with(".ak") && !name.ends_with(".test.ak") {
+                println!("cargo:rerun-if-changed={}", path.display());
             }
         }
     }

@@ -1,7 +1,12 @@
 //! Harness speed (criterion): fixture load and resolution, transaction build, evaluation, for a
 //! small scenario (one create) and a large one (ten fills), and the replay of the whole bundled
-//! corpus. Before the benchmarks it prints the harness's own overhead: the share of corpus replay
-//! time spent outside the CEK machine.
+//! corpus over every core. Before the benchmarks it prints the ratio of the per-redeemer path
+//! (transaction decoded, script contexts built and applied, machine run) to the machine alone,
+//! for each scenario (goal: at most 1.3), and the harness's own overhead: the share of corpus
+//! replay time spent outside the CEK machine.
+//!
+//! Everything runs on one thread with a large stack, as a `parallel` worker does, so the
+//! evaluator's per-thread cache of decoded scripts holds across iterations, as in a replay.
 //!
 //! Script cost is not measured here: it is gated by the budget baselines (`harness budget`).
 //! Run: `cargo bench -p benches`.
@@ -9,7 +14,7 @@
 use criterion::{Criterion, criterion_group};
 use harness::{
     deploy::{Build, Deployment},
-    eval, fixture,
+    eval, fixture, parallel,
     params::Params,
     replay, resolve, tx,
 };
@@ -81,9 +86,9 @@ fn corpus(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function(format!("replay/{}_fixtures", files.len()), |b| {
         b.iter(|| {
-            for file in &files {
-                black_box(replay::replay_file(file, &params).expect("fixture replays"));
-            }
+            black_box(parallel::map(&files, |file| {
+                replay::replay_file(file, &params).expect("fixture replays")
+            }))
         })
     });
     group.finish();
@@ -113,10 +118,72 @@ fn overhead() {
     );
 }
 
-criterion_group!(benches, pipeline_stages, corpus);
+/// Mean seconds per call of `work`, over enough calls to take about a second.
+fn seconds_per_call(mut work: impl FnMut()) -> f64 {
+    work();
+    let (mut calls, start) = (0u32, Instant::now());
+    while start.elapsed().as_secs_f64() < 1.0 {
+        work();
+        calls += 1;
+    }
+    start.elapsed().as_secs_f64() / f64::from(calls)
+}
+
+/// Prints, per scenario, the per-redeemer path's time over the machine alone's.
+fn path_over_machine() {
+    let params = Params::mainnet().expect("bundled parameters load");
+    let deployment = Deployment::of(Build::Record).expect("validators compile");
+    for (size, path) in scenarios() {
+        let scenario = resolve::load(&path, deployment).expect("fixture resolves");
+        let built = replay::settle(&scenario.tx, &params, &path)
+            .expect("fee settles")
+            .built;
+        let programs = eval::applied(&built, &params).expect("applies");
+        let path = seconds_per_call(|| {
+            black_box(eval::evaluate(&built, &params).expect("evaluates"));
+        });
+        let machine = seconds_per_call(|| {
+            for (_, program) in &programs {
+                black_box(eval::run_program(program.clone(), &params));
+            }
+        });
+        println!(
+            "per-redeemer path / machine alone, {size} ({} redeemers): {:.3} ({:.3} ms / {:.3} ms)",
+            programs.len(),
+            path / machine,
+            path * 1e3,
+            machine * 1e3
+        );
+    }
+}
+
+fn redeemer_path(c: &mut Criterion) {
+    let params = Params::mainnet().expect("bundled parameters load");
+    let deployment = Deployment::of(Build::Record).expect("validators compile");
+    for (size, path) in scenarios() {
+        let scenario = resolve::load(&path, deployment).expect("fixture resolves");
+        let built = replay::settle(&scenario.tx, &params, &path)
+            .expect("fee settles")
+            .built;
+        let programs = eval::applied(&built, &params).expect("applies");
+        c.bench_function(&format!("machine_alone/{size}"), |b| {
+            b.iter(|| {
+                for (_, program) in &programs {
+                    black_box(eval::run_program(program.clone(), &params));
+                }
+            })
+        });
+    }
+}
+
+criterion_group!(benches, redeemer_path, pipeline_stages, corpus);
 
 fn main() {
-    overhead();
-    benches();
-    Criterion::default().configure_from_args().final_summary();
+    parallel::on_large_stack(|| {
+        path_over_machine();
+        overhead();
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    })
+    .expect("the benchmarks run on a large stack");
 }

@@ -27,12 +27,22 @@ pub struct RedeemerBudget {
     pub cpu: u64,
 }
 
-/// A fixture's costs of record.
+/// A fixture's costs of record. Only a transaction whose scripts all pass has figures: the
+/// partial units of a failing script are no ledger figure (nobody pays them, and engines differ
+/// in where they stop), so a failing fixture records its outcome and rule alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     /// `ok`, `fail RULE…` or `over limit: …`.
     pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub figures: Option<Figures>,
+}
+
+/// What a passing transaction costs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figures {
     pub redeemers: Vec<RedeemerBudget>,
     /// Transaction size in bytes.
     pub size: u64,
@@ -41,36 +51,41 @@ pub struct Budget {
 }
 
 impl Budget {
-    /// The figures of a replayed fixture.
+    /// The figures of a replayed fixture: its outcome, and its costs when every script passed.
     pub fn of(replayed: &Replayed) -> Budget {
+        let record = &replayed.record;
         Budget {
             outcome: report::actual_text(&replayed.actual),
-            redeemers: replayed
-                .record
-                .runs
-                .iter()
-                .map(|r| RedeemerBudget {
-                    purpose: r.purpose.clone(),
-                    mem: r.mem,
-                    cpu: r.cpu,
-                })
-                .collect(),
-            size: replayed.record.built.size(),
-            fee: replayed.record.built.fee,
+            figures: record.all_ok().then(|| Figures {
+                redeemers: record
+                    .runs
+                    .iter()
+                    .map(|r| RedeemerBudget {
+                        purpose: r.purpose.clone(),
+                        mem: r.mem,
+                        cpu: r.cpu,
+                    })
+                    .collect(),
+                size: record.built.size(),
+                fee: record.built.fee,
+            }),
         }
     }
 
     /// Named figures, for comparison: `size`, `fee`, and `mem`/`cpu` per redeemer.
     fn figures(&self) -> BTreeMap<String, u64> {
-        let mut figures = BTreeMap::from([
-            ("size".to_string(), self.size),
-            ("fee".to_string(), self.fee),
+        let Some(figures) = &self.figures else {
+            return BTreeMap::new();
+        };
+        let mut named = BTreeMap::from([
+            ("size".to_string(), figures.size),
+            ("fee".to_string(), figures.fee),
         ]);
-        for r in &self.redeemers {
-            figures.insert(format!("{} mem", r.purpose), r.mem);
-            figures.insert(format!("{} cpu", r.purpose), r.cpu);
+        for r in &figures.redeemers {
+            named.insert(format!("{} mem", r.purpose), r.mem);
+            named.insert(format!("{} cpu", r.purpose), r.cpu);
         }
-        figures
+        named
     }
 }
 
@@ -120,6 +135,58 @@ fn walk_baselines(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), std::io::E
         }
     }
     Ok(())
+}
+
+/// A replayed fixture's figures against its baseline file; with `update`, the baseline is
+/// rewritten where they differ.
+pub fn against_baseline(
+    fixture: &Path,
+    replayed: &Replayed,
+    update: bool,
+) -> Result<Vec<Line>, String> {
+    let current = Budget::of(replayed);
+    let path = baseline_path(fixture);
+    let baseline: Option<Budget> = read(&path)?;
+    if update && baseline.as_ref() != Some(&current) {
+        write(&path, &current)?;
+    }
+    Ok(compare(
+        &fixture.display().to_string(),
+        baseline.as_ref(),
+        &current,
+    ))
+}
+
+/// The compiled sizes of the scripts of record against the baseline at the top of `root`; with
+/// `update`, the baseline is rewritten where they differ.
+pub fn scripts_against_baseline(root: &Path, update: bool) -> Result<Vec<Line>, String> {
+    let sizes = script_sizes()?;
+    let path = scripts_path(root);
+    let recorded: BTreeMap<String, u64> = read(&path)?.unwrap_or_default();
+    if update && recorded != sizes {
+        write(&path, &sizes)?;
+    }
+    Ok(compare_figures("scripts (bytes)", &recorded, &sizes))
+}
+
+/// A line for each baseline file under `paths` whose fixture is gone; with `update`, the file
+/// is removed.
+pub fn orphan_lines(paths: &[PathBuf], update: bool) -> Result<Vec<Line>, String> {
+    let orphans = orphans(paths).map_err(|e| e.to_string())?;
+    let mut lines = Vec::with_capacity(orphans.len());
+    for orphan in orphans {
+        if update {
+            std::fs::remove_file(&orphan).map_err(|e| format!("{}: {e}", orphan.display()))?;
+        }
+        lines.push(Line {
+            subject: orphan.display().to_string(),
+            figure: "budget file without a fixture".into(),
+            baseline: Some("present".into()),
+            current: None,
+            change: Change::Gone,
+        });
+    }
+    Ok(lines)
 }
 
 /// How a figure compares with its baseline.
@@ -309,13 +376,15 @@ mod tests {
     fn budget(mem: u64, outcome: &str) -> Budget {
         Budget {
             outcome: outcome.into(),
-            redeemers: vec![RedeemerBudget {
-                purpose: "spend s (ow_swap)".into(),
-                mem,
-                cpu: 10 * mem,
-            }],
-            size: 1000,
-            fee: 200_000,
+            figures: Some(Figures {
+                redeemers: vec![RedeemerBudget {
+                    purpose: "spend s (ow_swap)".into(),
+                    mem,
+                    cpu: 10 * mem,
+                }],
+                size: 1000,
+                fee: 200_000,
+            }),
         }
     }
 
@@ -355,11 +424,15 @@ mod tests {
     #[test]
     fn a_redeemer_that_appears_or_disappears_is_a_change() {
         let mut more = budget(100, "ok");
-        more.redeemers.push(RedeemerBudget {
-            purpose: "mint ow_beacon".into(),
-            mem: 1,
-            cpu: 1,
-        });
+        more.figures
+            .as_mut()
+            .unwrap()
+            .redeemers
+            .push(RedeemerBudget {
+                purpose: "mint ow_beacon".into(),
+                mem: 1,
+                cpu: 1,
+            });
         assert_eq!(
             changes(Some(&budget(100, "ok")), &more),
             [Change::New, Change::New]

@@ -2,11 +2,12 @@
 //! arguments and maps [`Exit`] and [`Error`] to exit codes.
 
 use crate::{
-    budget::{self, Budget},
+    budget,
     capacity::{self, Action, Adversarial, Capacity, DustEntry, Dusted, Load, Variant},
     coverage,
     deploy::{Build, Deployment},
     fixture::ExpectSpec,
+    parallel,
     params::{self, Params},
     replay::{self, Replayed},
     report::{self, Format},
@@ -14,7 +15,6 @@ use crate::{
 };
 use pallas_codec::minicbor;
 use std::{
-    collections::BTreeMap,
     fmt::Write as _,
     path::{Path, PathBuf},
 };
@@ -62,8 +62,8 @@ pub fn replay(
     let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
-    for file in &files {
-        match replay::replay_file(file, &params) {
+    for replayed in parallel::map(&files, |file| replay::replay_file(file, &params)) {
+        match replayed {
             Ok(replayed) => {
                 if let Some(dir) = emit_cbor {
                     emit(dir, &replayed)?;
@@ -143,55 +143,30 @@ pub fn budget(
     let files = fixture_files(&paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
-    for file in &files {
-        let replayed = match replay::replay_file(file, &params) {
+    let replays = parallel::map(&files, |file| replay::replay_file(file, &params));
+    for (file, replayed) in files.iter().zip(replays) {
+        let replayed = match replayed {
             Ok(replayed) => replayed,
             Err(err) => {
                 failures.push(err.to_string());
                 continue;
             }
         };
-        let current = Budget::of(&replayed);
-        let path = budget::baseline_path(file);
-        let baseline: Option<Budget> = budget::read(&path).map_err(Error::Baseline)?;
-        lines.extend(budget::compare(
-            &file.display().to_string(),
-            baseline.as_ref(),
-            &current,
-        ));
-        if mode == BudgetMode::Update && baseline.as_ref() != Some(&current) {
-            budget::write(&path, &current).map_err(Error::Baseline)?;
-        }
+        lines.extend(
+            budget::against_baseline(file, &replayed, mode == BudgetMode::Update)
+                .map_err(Error::Baseline)?,
+        );
     }
-    for orphan in budget::orphans(&paths)? {
-        lines.push(budget::Line {
-            subject: orphan.display().to_string(),
-            figure: "budget file without a fixture".into(),
-            baseline: Some("present".into()),
-            current: None,
-            change: budget::Change::Gone,
-        });
-        if mode == BudgetMode::Update {
-            std::fs::remove_file(&orphan)?;
-        }
-    }
+    lines
+        .extend(budget::orphan_lines(&paths, mode == BudgetMode::Update).map_err(Error::Baseline)?);
     // Script sizes are recorded at the top of the directory given (fixtures/ by default).
     if let [root] = paths.as_slice()
         && root.is_dir()
     {
-        let sizes = budget::script_sizes().map_err(Error::Deployment)?;
-        let sizes_path = budget::scripts_path(root);
-        let recorded: BTreeMap<String, u64> = budget::read(&sizes_path)
-            .map_err(Error::Baseline)?
-            .unwrap_or_default();
-        lines.extend(budget::compare_figures(
-            "scripts (bytes)",
-            &recorded,
-            &sizes,
-        ));
-        if mode == BudgetMode::Update && recorded != sizes {
-            budget::write(&sizes_path, &sizes).map_err(Error::Baseline)?;
-        }
+        lines.extend(
+            budget::scripts_against_baseline(root, mode == BudgetMode::Update)
+                .map_err(Error::Baseline)?,
+        );
     }
 
     print!("{}", budget::render(&lines, format, all));
@@ -249,25 +224,32 @@ pub fn capacity(
             );
         }
     };
-    let mut table = Vec::with_capacity(actions.len());
-    for &action in &actions {
-        table.push(capacity::search(
+    let table = parallel::map(&actions, |&action| {
+        capacity::search(
             action,
             Load::Honest,
             &params,
             progress(action, Load::Honest),
-        )?);
-    }
+        )
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
     let adversarial = if dust {
-        let mut entries = Vec::new();
-        for variant in [Variant::OneWay, Variant::TwoWay] {
-            entries.extend(capacity::dust_entries(variant, &params)?);
-        }
-        let mut rows = Vec::with_capacity(table.len());
-        for honest in &table {
+        let variants = [Variant::OneWay, Variant::TwoWay];
+        let entries: Vec<DustEntry> = parallel::map(&variants, |&variant| {
+            capacity::dust_entries(variant, &params)
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+        let rows = parallel::map(&table, |honest| {
             let progress = progress(honest.action, Load::Dust);
-            rows.push(capacity::adversarial(honest, &entries, &params, progress)?);
-        }
+            capacity::adversarial(honest, &entries, &params, progress)
+        })
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
         Some((entries, rows))
     } else {
         None
@@ -435,11 +417,14 @@ pub fn what_if(
         };
         format!("{}{limits}", report::actual_text(&r.actual))
     };
-    for file in &files {
-        match (
+    let pairs = parallel::map(&files, |file| {
+        (
             replay::replay_file(file, &base),
             replay::replay_file(file, &other),
-        ) {
+        )
+    });
+    for (file, pair) in files.iter().zip(pairs) {
+        match pair {
             (Ok(a), Ok(b)) => {
                 let (was, now) = (status(&a), status(&b));
                 if was != now {
@@ -450,12 +435,15 @@ pub fn what_if(
         }
     }
     if capacity {
-        for action in Action::ALL {
+        let searches = parallel::map(&Action::ALL, |&action| {
             let quiet = |_: &capacity::Point| {};
-            let (a, b) = (
-                capacity::search(action, Load::Honest, &base, quiet)?,
-                capacity::search(action, Load::Honest, &other, quiet)?,
-            );
+            (
+                capacity::search(action, Load::Honest, &base, quiet),
+                capacity::search(action, Load::Honest, &other, quiet),
+            )
+        });
+        for (action, (a, b)) in Action::ALL.into_iter().zip(searches) {
+            let (a, b) = (a?, b?);
             let describe =
                 |c: &Capacity| format!("{} per tx (bottleneck {})", c.fits(), c.bottleneck());
             let (was, now) = (describe(&a), describe(&b));
@@ -524,8 +512,10 @@ pub fn attack(
     let files = fixture_files(&roots(paths))?;
     let mut reports = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
-    for file in &files {
-        match crate::attack::attack_file(file, &params, limit) {
+    for report in parallel::map(&files, |file| {
+        crate::attack::attack_file(file, &params, limit)
+    }) {
+        match report {
             Ok(report) => reports.push(report),
             Err(err) => failures.push(err.to_string()),
         }

@@ -142,7 +142,7 @@ impl Deployment {
             ),
         };
         cell.get_or_init(|| {
-            crate::on_large_stack(|| {
+            crate::parallel::on_large_stack(|| {
                 Deployment::from_blueprint(build, json).map_err(|e| e.to_string())
             })
             .and_then(|deployment| deployment)

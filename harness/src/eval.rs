@@ -3,22 +3,37 @@
 //!
 //! The transaction is decoded from its CBOR (what a node would receive) and every redeemer is
 //! evaluated on its own, so a report shows all of them, failed or not. A Plutus V3 script passes
-//! only when it returns unit.
+//! only when it returns unit. The semantics are those of `uplc::tx::eval_phase_two`, built from
+//! its public pieces so that the costly parts are done once: each script is decoded from flat
+//! once per worker thread (a [`crate::parallel`] worker keeps it for every fixture it takes), and
+//! the transaction's `TxInfo` once per transaction.
 //!
 //! `uplc`'s phase-one check is not used: it knows only Plutus scripts and reports every native
 //! script as missing. What it checks (a redeemer for every Plutus script purpose, no redeemer
 //! without one, every script present) holds by construction in [`crate::tx::build`].
 
 use crate::{params::Params, tx::Built};
-use pallas_primitives::conway::{CostModels, Language, RedeemerTag, RedeemersKey};
+use pallas_codec::utils::Bytes;
+use pallas_primitives::conway::{Language, MintedTx, Redeemer, RedeemerTag, RedeemersKey};
 use pallas_traverse::{Era, MultiEraTx};
 use std::{
+    cell::RefCell,
+    collections::HashMap,
+    rc::Rc,
     sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
 };
 use uplc::{
-    machine::cost_model::ExBudget,
-    tx::{DataLookupTable, SlotConfig, error::Error as TxError, eval::eval_redeemer_with_protocol},
+    ast::{FakeNamedDeBruijn, NamedDeBruijn, Program},
+    machine::{
+        Machine, cost_model::ExBudget, cost_model::initialize_cost_model_with_protocol,
+        eval_result::EvalResult,
+    },
+    tx::{
+        DataLookupTable, SlotConfig,
+        script_context::{PlutusScript, TxInfoV3, find_script},
+        to_plutus_data::ToPlutusData,
+    },
 };
 
 /// What one redeemer did.
@@ -58,106 +73,182 @@ pub fn evaluation_time() -> Duration {
 /// Evaluates every redeemer of `built`, on a thread with a stack large enough for the machine.
 pub fn evaluate(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Error> {
     let start = Instant::now();
-    let runs = crate::on_large_stack(|| evaluate_here(built, params)).map_err(Error::Evaluation)?;
+    let runs = crate::parallel::on_large_stack(|| evaluate_here(built, params))
+        .map_err(Error::Evaluation)?;
     let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
     EVALUATION_NANOS.fetch_add(spent, Ordering::Relaxed);
     runs
 }
 
 fn evaluate_here(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Error> {
+    let applied = applied(built, params)?;
+    Ok(applied
+        .into_iter()
+        .map(|(key, program)| {
+            let purpose = built
+                .redeemers
+                .iter()
+                .find(|slot| slot.key == key)
+                .map(|slot| slot.purpose.clone())
+                .unwrap_or_else(|| format!("{} {}", tag_name(key.tag), key.index));
+            RedeemerRun::of(key, purpose, &run_program(program, params))
+        })
+        .collect())
+}
+
+/// Every redeemer's program, applied to the script context of its purpose, in the witness set's
+/// order: the transaction decoded from its CBOR, its `TxInfo` built once, each script decoded
+/// once per thread ([`decoded`]).
+pub fn applied(
+    built: &Built,
+    params: &Params,
+) -> Result<Vec<(RedeemersKey, Program<NamedDeBruijn>)>, Error> {
     let multi = MultiEraTx::decode_for_era(Era::Conway, &built.bytes)
         .map_err(|e| Error::Decode(e.to_string()))?;
     let MultiEraTx::Conway(tx) = multi else {
         return Err(Error::Decode("not a Conway transaction".into()));
     };
     let tx = tx.as_ref().as_ref();
-    let lookup = DataLookupTable::from_transaction(tx, &built.utxos);
-
-    let cost_models = CostModels {
-        plutus_v1: Some(params.cost_models.plutus_v1.clone()),
-        plutus_v2: Some(params.cost_models.plutus_v2.clone()),
-        plutus_v3: Some(params.cost_models.plutus_v3.clone()),
-    };
-    let budget = ExBudget {
-        mem: params.max_tx_ex_units.mem as i64,
-        cpu: params.max_tx_ex_units.steps as i64,
-    };
-    let slot_config = SlotConfig {
-        slot_length: params.slot_config.slot_length,
-        zero_slot: params.slot_config.zero_slot,
-        zero_time: params.slot_config.zero_time,
-    };
-    let Some(redeemers) = tx.transaction_witness_set.redeemer.as_ref() else {
+    let redeemers = redeemers(tx);
+    if redeemers.is_empty() {
         return Ok(vec![]);
-    };
-    let redeemers: Vec<_> = match &**redeemers {
-        pallas_primitives::conway::Redeemers::Map(map) => map
+    }
+    let invalid = |e: uplc::tx::error::Error| Error::Evaluation(e.to_string());
+    let utxos = &built.utxos;
+    let lookup = DataLookupTable::from_transaction(tx, utxos);
+    let info = TxInfoV3::from_transaction(tx, utxos, &slot_config(params)).map_err(invalid)?;
+    let mut applied = Vec::with_capacity(redeemers.len());
+    for redeemer in &redeemers {
+        let (script, datum) = find_script(redeemer, tx, utxos, &lookup).map_err(invalid)?;
+        let PlutusScript::V3(script) = script else {
+            return Err(Error::Evaluation(
+                "only Plutus V3 scripts are evaluated".into(),
+            ));
+        };
+        let context = info
+            .clone()
+            .into_script_context(redeemer, datum.as_ref())
+            .ok_or_else(|| Error::Evaluation("the redeemer has no script purpose".into()))?;
+        let key = RedeemersKey {
+            tag: redeemer.tag,
+            index: redeemer.index,
+        };
+        applied.push((
+            key,
+            decoded(&script.0)?.apply_data(context.to_plutus_data()),
+        ));
+    }
+    Ok(applied)
+}
+
+/// The redeemers of a transaction, whichever way its witness set encodes them.
+pub fn redeemers(tx: &MintedTx) -> Vec<Redeemer> {
+    use pallas_primitives::conway::Redeemers;
+    match tx.transaction_witness_set.redeemer.as_deref() {
+        None => vec![],
+        Some(Redeemers::Map(map)) => map
             .iter()
-            .map(|(key, value)| pallas_primitives::conway::Redeemer {
+            .map(|(key, value)| Redeemer {
                 tag: key.tag,
                 index: key.index,
                 data: value.data.clone(),
                 ex_units: value.ex_units,
             })
             .collect(),
-        pallas_primitives::conway::Redeemers::List(list) => list.iter().cloned().collect(),
-    };
+        Some(Redeemers::List(list)) => list.iter().cloned().collect(),
+    }
+}
 
-    let mut runs = Vec::with_capacity(redeemers.len());
-    for redeemer in redeemers {
-        let key = RedeemersKey {
-            tag: redeemer.tag,
-            index: redeemer.index,
-        };
-        let purpose = built
-            .redeemers
-            .iter()
-            .find(|slot| slot.key == key)
-            .map(|slot| slot.purpose.clone())
-            .unwrap_or_else(|| format!("{} {}", tag_name(redeemer.tag), redeemer.index));
-        let outcome = eval_redeemer_with_protocol(
-            tx,
-            &built.utxos,
-            &slot_config,
-            &redeemer,
-            &lookup,
-            Some(&cost_models),
-            &budget,
-            params.protocol_version.major,
-        );
-        // uplc wraps a script failure in the redeemer it failed for.
-        let outcome = outcome.map_err(|err| match err {
-            TxError::RedeemerError { err, .. } => *err,
-            other => other,
-        });
-        runs.push(match outcome {
-            Ok((_, result)) => {
-                let spent = result.cost();
-                let traces = result.logs();
+/// The parameter set's limits and costs for one evaluation.
+fn budget(params: &Params) -> ExBudget {
+    ExBudget {
+        mem: params.max_tx_ex_units.mem as i64,
+        cpu: params.max_tx_ex_units.steps as i64,
+    }
+}
+
+/// The parameter set's slot configuration, in `uplc`'s type.
+pub fn slot_config(params: &Params) -> SlotConfig {
+    SlotConfig {
+        slot_length: params.slot_config.slot_length,
+        zero_slot: params.slot_config.zero_slot,
+        zero_time: params.slot_config.zero_time,
+    }
+}
+
+/// The machine alone: `program` (already applied to its script context) as Plutus V3 under the
+/// parameter set's cost model, protocol version and per-transaction budget, as
+/// `eval_phase_two` runs it (slippage 200).
+pub fn run_program(program: Program<NamedDeBruijn>, params: &Params) -> EvalResult {
+    let language = Language::PlutusV3;
+    let major = params.protocol_version.major;
+    let costs =
+        initialize_cost_model_with_protocol(&language, major, &params.cost_models.plutus_v3);
+    let budget = budget(params);
+    let mut machine = Machine::new_with_protocol(language, major, costs, budget, 200);
+    let term = machine.run(program.term);
+    EvalResult::new(term, machine.ex_budget, budget, machine.traces, None)
+}
+
+thread_local! {
+    /// Scripts this thread has decoded, by their serialised bytes. `uplc`'s terms share their
+    /// subterms through `Rc`, so a decoded program cannot cross threads, and cloning one is cheap.
+    static DECODED: RefCell<HashMap<Bytes, Rc<Program<NamedDeBruijn>>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The program of a serialised script, decoded from flat on this thread's first sight of it.
+pub fn decoded(script: &Bytes) -> Result<Program<NamedDeBruijn>, Error> {
+    if let Some(program) = DECODED.with(|cache| cache.borrow().get(script).cloned()) {
+        return Ok((*program).clone());
+    }
+    let program = decode(script)?;
+    DECODED.with(|cache| {
+        cache
+            .borrow_mut()
+            .insert(script.clone(), Rc::new(program.clone()))
+    });
+    Ok(program)
+}
+
+/// Decodes a serialised script (CBOR-wrapped flat) into the form the machine runs.
+pub fn decode(script: &[u8]) -> Result<Program<NamedDeBruijn>, Error> {
+    let mut buffer = Vec::new();
+    Program::<FakeNamedDeBruijn>::from_cbor(script, &mut buffer)
+        .map(Into::into)
+        .map_err(|e| Error::Evaluation(format!("the script does not decode: {e}")))
+}
+
+impl RedeemerRun {
+    /// What a redeemer did, from its machine result: V3 passes only on unit; a failure keeps the
+    /// units spent until it and every trace, as `eval_phase_two` reports them.
+    fn of(key: RedeemersKey, purpose: String, result: &EvalResult) -> RedeemerRun {
+        let spent = result.cost();
+        let (mem, cpu) = (spent.mem.max(0) as u64, spent.cpu.max(0) as u64);
+        match &result.result {
+            Err(err) => RedeemerRun {
+                key,
+                purpose,
+                ok: false,
+                mem,
+                cpu,
+                traces: result.traces.iter().map(|t| t.to_string()).collect(),
+                error: Some(err.to_string()),
+            },
+            Ok(_) => {
                 let failed = result.failed(false, &Language::PlutusV3);
                 RedeemerRun {
                     key,
                     purpose,
                     ok: !failed,
-                    mem: spent.mem.max(0) as u64,
-                    cpu: spent.cpu.max(0) as u64,
-                    traces,
+                    mem,
+                    cpu,
+                    traces: result.logs(),
                     error: failed.then(|| "the script did not return unit".to_string()),
                 }
             }
-            Err(TxError::Machine(err, spent, traces)) => RedeemerRun {
-                key,
-                purpose,
-                ok: false,
-                mem: spent.mem.max(0) as u64,
-                cpu: spent.cpu.max(0) as u64,
-                traces: traces.iter().map(|t| t.to_string()).collect(),
-                error: Some(err.to_string()),
-            },
-            Err(other) => return Err(Error::Evaluation(other.to_string())),
-        });
+        }
     }
-    Ok(runs)
 }
 
 /// The ledger's name for a redeemer tag, as reports show it.

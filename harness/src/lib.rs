@@ -20,6 +20,7 @@ pub mod eval;
 pub mod fixture;
 pub mod keys;
 pub mod ledger;
+pub mod parallel;
 pub mod params;
 pub mod protocols;
 pub mod replay;
@@ -28,19 +29,3 @@ pub mod resolve;
 pub mod rules;
 pub mod scenario;
 pub mod tx;
-
-/// Stack for the `uplc` machine and flat decoder: deep programs and large script contexts recurse
-/// further than a test thread's default 2 MiB allows.
-const LARGE_STACK: usize = 256 << 20;
-
-/// Runs `work` on a thread with [`LARGE_STACK`] and returns its result, or why it could not run.
-pub(crate) fn on_large_stack<T: Send>(work: impl FnOnce() -> T + Send) -> Result<T, String> {
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .stack_size(LARGE_STACK)
-            .spawn_scoped(scope, work)
-            .map_err(|e| format!("cannot start a worker thread: {e}"))?
-            .join()
-            .map_err(|_| "a worker thread panicked".to_string())
-    })
-}

@@ -2,11 +2,10 @@
 //! that expects `"ok"` must be rejected by the scripts (or the ledger). Prints, per class, the
 //! attacks tried and rejected; fails naming the fixture, class and mutation of any accepted one.
 
-mod common;
-
-use common::{fixtures, over_cores};
+use crate::common::fixtures;
 use harness::{
     attack::{self, AttackReport, Class},
+    parallel,
     params::Params,
     report,
 };
@@ -31,8 +30,8 @@ fn no_attack_on_a_passing_fixture_is_accepted() {
     catalogue_over_passing_fixtures(Some(LIMIT));
 }
 
-/// The whole catalogue, no limit (a few minutes): `cargo test -p harness --test attacks --
-/// --ignored --nocapture`.
+/// The whole catalogue, no limit (a few minutes): `cargo test -p harness --test tests --
+/// attacks --ignored --nocapture`.
 #[test]
 #[ignore]
 fn no_attack_of_the_whole_catalogue_is_accepted() {
@@ -43,7 +42,7 @@ fn catalogue_over_passing_fixtures(limit: Option<usize>) {
     let started = Instant::now();
     let params = Params::mainnet().expect("bundled parameters load");
     let files: Vec<PathBuf> = fixtures().into_iter().filter(|p| passing(p)).collect();
-    let results: Vec<Result<AttackReport, String>> = over_cores(&files, |f| {
+    let results: Vec<Result<AttackReport, String>> = parallel::map(&files, |f| {
         attack::attack_file(f, &params, limit)
             .map_err(|e| format!("{}: cannot attack: {e}", f.display()))
     });
@@ -55,7 +54,6 @@ fn catalogue_over_passing_fixtures(limit: Option<usize>) {
             Err(e) => problems.push(e),
         }
     }
-    reports.sort_by(|a, b| a.fixture.cmp(&b.fixture));
     let text = attack::render(&reports, report::Format::Terminal);
     let totals = attack::totals(&reports);
     println!("{text}");

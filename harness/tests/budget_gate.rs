@@ -66,8 +66,8 @@ fn check_fails_on_an_injected_regression() {
     assert_eq!(budget(&["--update"], &dir).0, 0);
     // The baseline says the mint cost one unit less than it does now: the cost "rose".
     edit_baseline(&fixture, |b| {
-        let mem = b["redeemers"][0]["mem"].as_u64().expect("mem");
-        b["redeemers"][0]["mem"] = (mem - 1).into();
+        let mem = b["figures"]["redeemers"][0]["mem"].as_u64().expect("mem");
+        b["figures"]["redeemers"][0]["mem"] = (mem - 1).into();
     });
     let (code, text) = budget(&["--check"], &dir);
     assert_eq!(code, 1, "{text}");
@@ -82,7 +82,7 @@ fn check_fails_on_an_unrecorded_improvement_and_a_changed_outcome() {
     let (dir, fixture) = corpus("ratchet");
     assert_eq!(budget(&["--update"], &dir).0, 0);
     edit_baseline(&fixture, |b| {
-        b["fee"] = (b["fee"].as_u64().expect("fee") + 1).into()
+        b["figures"]["fee"] = (b["figures"]["fee"].as_u64().expect("fee") + 1).into()
     });
     let (code, text) = budget(&["--check"], &dir);
     assert_eq!(code, 1, "an improvement must be recorded: {text}");

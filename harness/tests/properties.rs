@@ -20,6 +20,7 @@ mod model;
 
 use harness::{
     deploy::Build,
+    parallel,
     params::Params,
     replay::{self, Measured},
     rules,
@@ -277,8 +278,14 @@ fn representative_rule(case: &Case) -> &'static str {
 }
 
 /// Runs one property over `cases` generated cases; on failure prints the shrunk case and its
-/// fixture, then panics.
-fn property(name: &str, cases: u32, strategy: impl Strategy<Value = Case>, mutate: Mutator) {
+/// fixture, then panics. All cases run on one large-stack thread, so each script is decoded once
+/// for the whole property, not once per evaluation.
+fn property(name: &str, cases: u32, strategy: impl Strategy<Value = Case> + Send, mutate: Mutator) {
+    parallel::on_large_stack(|| property_here(name, cases, strategy, mutate))
+        .unwrap_or_else(|e| panic!("property `{name}`: {e}"));
+}
+
+fn property_here(name: &str, cases: u32, strategy: impl Strategy<Value = Case>, mutate: Mutator) {
     let ctx = Ctx::new();
     let tally = RefCell::new(Tally::default());
     let config = Config {
