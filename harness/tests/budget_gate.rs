@@ -24,11 +24,17 @@ fn budget(args: &[&str], dir: &Path) -> (i32, String) {
 
 /// A scratch corpus holding a copy of the example create fixture.
 fn corpus(test: &str) -> (PathBuf, PathBuf) {
+    corpus_of(test, "create_one_token_to_ada.json")
+}
+
+/// A scratch corpus holding a copy of the one-way create fixture `name`.
+fn corpus_of(test: &str, name: &str) -> (PathBuf, PathBuf) {
     let dir = std::env::temp_dir().join(format!("harness-budget-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir is writable");
     let example = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/swaps/one_way/create/create_one_token_to_ada.json");
+        .join("../fixtures/swaps/one_way/create")
+        .join(name);
     let fixture = dir.join("create.json");
     std::fs::copy(example, &fixture).expect("copy the example");
     (dir, fixture)
@@ -111,4 +117,29 @@ fn check_fails_when_a_script_grows() {
         text.contains("ow_swap") && text.contains("raised"),
         "{text}"
     );
+}
+
+#[test]
+fn a_failing_fixture_records_its_outcome_and_no_units() {
+    let (dir, fixture) = corpus_of("failing", "create_no_datum.json");
+    assert_eq!(budget(&["--update"], &dir).0, 0);
+    let path = fixture.with_extension("budget.json");
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("baseline exists"))
+            .expect("baseline is JSON");
+    assert!(
+        recorded["outcome"]
+            .as_str()
+            .is_some_and(|o| o.starts_with("fail SWAP-")),
+        "{recorded}"
+    );
+    assert!(recorded.get("figures").is_none(), "{recorded}");
+    // Figures recorded for it (say, by an older harness) are no longer the gate's business:
+    // they show as gone, which fails the check until re-recorded.
+    edit_baseline(&fixture, |b| {
+        b["figures"] = serde_json::json!({"redeemers": [], "size": 1, "fee": 1})
+    });
+    let (code, text) = budget(&["--check"], &dir);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("gone") && text.contains("fee"), "{text}");
 }
