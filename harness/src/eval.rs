@@ -18,7 +18,6 @@ use pallas_primitives::conway::{Language, MintedTx, Redeemer, RedeemerTag, Redee
 use pallas_traverse::{Era, MultiEraTx};
 use std::{
     cell::RefCell,
-    collections::HashMap,
     rc::Rc,
     sync::atomic::{AtomicU64, Ordering},
     time::{Duration, Instant},
@@ -191,22 +190,28 @@ pub fn run_program(program: Program<NamedDeBruijn>, params: &Params) -> EvalResu
 }
 
 thread_local! {
-    /// Scripts this thread has decoded, by their serialised bytes. `uplc`'s terms share their
+    /// Scripts this thread has decoded, with their serialised bytes. `uplc`'s terms share their
     /// subterms through `Rc`, so a decoded program cannot cross threads, and cloning one is cheap.
-    static DECODED: RefCell<HashMap<Bytes, Rc<Program<NamedDeBruijn>>>> =
-        RefCell::new(HashMap::new());
+    /// A deployment has a handful of scripts: a list compared by length and bytes (`memcmp`)
+    /// costs less per lookup than hashing kilobytes of script.
+    static DECODED: RefCell<Vec<(Bytes, Rc<Program<NamedDeBruijn>>)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
 /// The program of a serialised script, decoded from flat on this thread's first sight of it.
 pub fn decoded(script: &Bytes) -> Result<Program<NamedDeBruijn>, Error> {
-    if let Some(program) = DECODED.with(|cache| cache.borrow().get(script).cloned()) {
-        return Ok((*program).clone());
+    let cached = DECODED.with(|cache| {
+        let cache = cache.borrow();
+        let found = cache.iter().find(|(bytes, _)| bytes == script);
+        found.map(|(_, program)| Program::clone(program))
+    });
+    if let Some(program) = cached {
+        return Ok(program);
     }
     let program = decode(script)?;
     DECODED.with(|cache| {
-        cache
-            .borrow_mut()
-            .insert(script.clone(), Rc::new(program.clone()))
+        let entry = (script.clone(), Rc::new(program.clone()));
+        cache.borrow_mut().push(entry)
     });
     Ok(program)
 }

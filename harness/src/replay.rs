@@ -225,11 +225,11 @@ pub fn failing_rules(runs: &[RedeemerRun]) -> Vec<String> {
     rules
 }
 
-/// A rule ID: upper-case words and numbers joined by dashes, starting with a protocol prefix.
+/// A rule ID: upper-case words and numbers joined by dashes, starting with a protocol's prefix.
 fn is_rule_id(word: &str) -> bool {
-    let prefixed = ["SWAP-", "LOAN-", "OPT-", "AFTER-"]
+    let prefixed = crate::protocols::all()
         .iter()
-        .any(|p| word.starts_with(p));
+        .any(|p| word.starts_with(p.rule_prefix));
     prefixed
         && word
             .chars()

@@ -1209,7 +1209,7 @@ impl Resolver<'_> {
                 };
                 Ok(prev_input(&out_ref))
             }
-            FieldKind::Int => Ok(Data::integer(self.integer(json, path)?)),
+            FieldKind::Int | FieldKind::OutputIndex => Ok(Data::integer(self.integer(json, path)?)),
             FieldKind::InputIndex => {
                 if let Json::String(name) = json
                     && !is_decimal(name)

@@ -34,49 +34,6 @@ use uplc::ast::Data;
 /// The attacker's key name.
 pub const ATTACKER: &str = "mallory";
 
-/// Redeemer constructors of one script that do the same job, so that swapping one for another is
-/// not an attack (`Swap` and `SwapAt` are both fills).
-const INTERCHANGEABLE: &[(&str, &[&str])] = &[
-    ("ow_swap", &["Swap", "SwapAt"]),
-    ("tw_swap", &["TakeAsset1", "TakeAsset1At"]),
-    ("tw_swap", &["TakeAsset2", "TakeAsset2At"]),
-];
-
-/// Every fill constructor of a script: when a fill takes nothing from a swap (its continuing
-/// output holds at least the input's value, e.g. a pure deposit), the direction is moot and any
-/// of them may be used.
-const FILLS: &[(&str, &[&str])] = &[
-    ("ow_swap", &["Swap", "SwapAt"]),
-    (
-        "tw_swap",
-        &["TakeAsset1", "TakeAsset1At", "TakeAsset2", "TakeAsset2At"],
-    ),
-];
-
-/// Redeemer constructors by which an owner spends their own UTxO: when the owner approves the
-/// transaction, which of them the owner uses is the owner's choice (the project also lets a stray
-/// UTxO be recovered with either), so swapping them is not an attack by a third party.
-const OWNER_PATHS: &[(&str, &[&str])] = &[
-    (
-        "ow_swap",
-        &[
-            "SpendWithMint",
-            "SpendWithStake",
-            "SpendWithMintAt",
-            "SpendWithStakeAt",
-        ],
-    ),
-    (
-        "tw_swap",
-        &[
-            "SpendWithMint",
-            "SpendWithStake",
-            "SpendWithMintAt",
-            "SpendWithStakeAt",
-        ],
-    ),
-];
-
 /// Words in a script rule's summary that mean the protocol depends on time.
 const TIME_WORDS: &[&str] = &["validity", "deadline", "expir", "slot", "posix", "interval"];
 
@@ -169,6 +126,11 @@ impl<'a> Ctx<'a> {
     }
 
     // ## Who is who
+
+    /// The scenario's protocol's attack hooks.
+    fn hooks(&self) -> Option<&'static protocols::AttackHooks> {
+        protocols::find(&self.scenario.protocol).map(|p| &p.attack)
+    }
 
     fn is_protocol_address(&self, address: &Address) -> bool {
         matches!(address.payment, Credential::Script(h) if self.protocol_scripts.contains_key(&h))
@@ -276,10 +238,10 @@ impl<'a> Ctx<'a> {
         self.any_spend_field(|f| matches!(f.kind, FieldKind::InputIndex))
     }
 
-    /// Whether any spend redeemer names an output by its position (`output_index`); owner
-    /// redeemers that name only their own input (`SpendWithMintAt`) do not.
+    /// Whether any spend redeemer names an output by its position; owner redeemers that name
+    /// only their own input do not.
     fn uses_output_positions(&self) -> bool {
-        self.any_spend_field(|f| f.name == "output_index")
+        self.any_spend_field(|f| matches!(f.kind, FieldKind::OutputIndex))
     }
 
     fn any_spend_field(&self, wanted: impl Fn(&protocols::Field) -> bool) -> bool {
@@ -528,34 +490,30 @@ impl<'a> Ctx<'a> {
 
     /// How much of `asset` the honest transaction leaves in continuing output `i` beyond what the
     /// protocol owes its owner (the filler's own gift: rounding in the owner's favour, a top-up, a
-    /// deposit of the offer asset), by the swap terms of its datum and the direction of the fill;
-    /// 0 when the terms are not known, so that the first unit taken is an attack.
+    /// deposit), as the protocol reckons it; 0 when it cannot tell, so that the first unit taken
+    /// is an attack.
     fn surplus(&self, i: usize, asset: &AssetClass) -> u64 {
         let output = &self.tx.outputs[i].output;
         let (Datum::Inline(datum) | Datum::Hash(datum)) = &output.datum else {
             return 0;
         };
-        let Some(prev_input) = data::as_constr(datum).and_then(|(_, f)| f.last()) else {
-            return 0;
-        };
+        let Some(hooks) = self.hooks() else { return 0 };
         let victims = self.victims();
-        let input = victims
-            .iter()
-            .map(|&v| &self.tx.inputs[v])
-            .find(|i| crate::resolve::prev_input(&i.utxo.out_ref) == *prev_input)
-            .or_else(|| {
-                victims
-                    .iter()
-                    .map(|&v| &self.tx.inputs[v])
-                    .find(|i| i.utxo.output.address == output.address)
-            });
+        let inputs = || victims.iter().map(|&v| &self.tx.inputs[v]);
+        let input = inputs()
+            .find(|i| (hooks.continues)(datum, &i.utxo.out_ref))
+            .or_else(|| inputs().find(|i| i.utxo.output.address == output.address));
         let Some(input) = input else { return 0 };
-        let direction = match (input.utxo.output.address.payment, &input.redeemer) {
+        let redeemer = match (input.utxo.output.address.payment, &input.redeemer) {
             (Credential::Script(hash), Some(r)) => self.constructor_of(&hash, r).map(|c| c.name),
             _ => None,
         };
-        SwapTerms::of(datum, direction).map_or(0, |terms| {
-            terms.surplus(&input.utxo.output.value, &output.value, asset)
+        (hooks.surplus)(&protocols::Surplus {
+            datum,
+            redeemer,
+            input: &input.utxo.output.value,
+            output: &output.value,
+            asset,
         })
     }
 
@@ -1029,13 +987,12 @@ impl<'a> Ctx<'a> {
         let owner_approves =
             input != usize::MAX && self.approved(&self.tx.inputs[input].utxo.output.address);
         let takes_nothing = input != usize::MAX && self.takes_nothing(input);
-        let group: Vec<&str> = INTERCHANGEABLE
-            .iter()
-            .chain(OWNER_PATHS.iter().filter(|_| owner_approves))
-            .chain(FILLS.iter().filter(|_| takes_nothing))
-            .filter(|(s, names)| *s == script && current.is_some_and(|c| names.contains(&c.name)))
-            .flat_map(|(_, names)| names.iter().copied())
-            .collect();
+        let group: Vec<&str> = match (self.hooks(), current) {
+            (Some(hooks), Some(c)) => {
+                hooks.equivalents(script, c.name, owner_approves, takes_nothing)
+            }
+            _ => vec![],
+        };
         let from = current.map_or("raw".to_string(), |c| c.name.to_string());
         let own_position = (input != usize::MAX).then(|| sorted_position(self.tx, input));
         let own_output = (input != usize::MAX)
@@ -1079,7 +1036,9 @@ impl<'a> Ctx<'a> {
     /// its reference as the datum's last field) holding at least as much of every asset.
     fn takes_nothing(&self, input: usize) -> bool {
         let utxo = &self.tx.inputs[input].utxo;
-        let own = crate::resolve::prev_input(&utxo.out_ref);
+        let Some(hooks) = self.hooks() else {
+            return false;
+        };
         let has = |v: &Value, a: &AssetClass| {
             if a.0.is_empty() {
                 v.lovelace
@@ -1093,7 +1052,7 @@ impl<'a> Ctx<'a> {
             };
             let value = &utxo.output.value;
             o.output.address == utxo.output.address
-                && data::as_constr(d).and_then(|(_, f)| f.last()) == Some(&own)
+                && (hooks.continues)(d, &utxo.out_ref)
                 && std::iter::once((vec![], vec![]))
                     .chain(value.assets.keys().cloned())
                     .all(|a| has(&o.output.value, &a) >= has(value, &a))
@@ -1259,96 +1218,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The terms of a swap datum that decide what a fill owes the owner: one-way (spec §3.2), or
-/// two-way (§3.3) in the direction of the fill's redeemer (SWAP-TW-EXEC-02).
-struct SwapTerms {
-    offer: AssetClass,
-    ask: AssetClass,
-    num: i128,
-    den: i128,
-}
-
-impl SwapTerms {
-    fn of(datum: &PlutusData, redeemer: Option<&str>) -> Option<SwapTerms> {
-        let (index, fields) = data::as_constr(datum)?;
-        let is = |key: &str| {
-            protocols::datum_type(key).is_some_and(|t| {
-                t.constructor.index == index && t.constructor.fields.len() == fields.len()
-            })
-        };
-        let bytes = |k: usize| match fields.get(k) {
-            Some(PlutusData::BoundedBytes(b)) => Some(b.to_vec()),
-            _ => None,
-        };
-        let price = |k: usize| -> Option<(i128, i128)> {
-            let (_, parts) = data::as_constr(fields.get(k)?)?;
-            let part = |p: usize| i128::try_from(data::as_integer(parts.get(p)?)?).ok();
-            Some((part(0)?, part(1)?))
-        };
-        let (offer, ask, (num, den)) = if is("ow_swap_datum") {
-            ((bytes(2)?, bytes(3)?), (bytes(5)?, bytes(6)?), price(8)?)
-        } else if is("tw_swap_datum") {
-            let one = (bytes(2)?, bytes(3)?);
-            let two = (bytes(5)?, bytes(6)?);
-            match redeemer? {
-                "TakeAsset1" | "TakeAsset1At" => (one, two, price(8)?),
-                "TakeAsset2" | "TakeAsset2At" => (two, one, price(9)?),
-                _ => return None,
-            }
-        } else {
-            return None;
-        };
-        (num > 0 && den > 0).then_some(SwapTerms {
-            offer,
-            ask,
-            num,
-            den,
-        })
-    }
-
-    /// Offer and ask quantities as ValueShape counts them (§5.0): lovelace counts for the offer
-    /// when the offer is ADA, else for the ask when the ask is ADA.
-    fn quantities(&self, value: &Value) -> (i128, i128) {
-        let token = |a: &AssetClass| i128::from(value.assets.get(a).copied().unwrap_or_default());
-        let lovelace = i128::from(value.lovelace);
-        if self.offer.0.is_empty() {
-            (lovelace, token(&self.ask))
-        } else if self.ask.0.is_empty() {
-            (token(&self.offer), lovelace)
-        } else {
-            (token(&self.offer), token(&self.ask))
-        }
-    }
-
-    fn surplus(&self, input: &Value, output: &Value, asset: &AssetClass) -> u64 {
-        let (offer_in, ask_in) = self.quantities(input);
-        let (offer_out, ask_out) = self.quantities(output);
-        let taken = offer_in - offer_out;
-        let given = ask_out - ask_in;
-        let is = |a: &AssetClass| {
-            if asset.0.is_empty() {
-                a.0.is_empty()
-            } else {
-                a == asset
-            }
-        };
-        let surplus = if is(&self.offer) {
-            // More offer may be taken while taken × num ≤ given × den.
-            (given * self.den).div_euclid(self.num) - taken
-        } else if is(&self.ask) {
-            // Less ask may be given while it still covers ceil(taken × num / den), and ≥ 0.
-            let owed = -(-(taken * self.num)).div_euclid(self.den);
-            given - owed.max(0)
-        } else if asset.0.is_empty() {
-            // ADA outside the pair: the deposit may only grow.
-            i128::from(output.lovelace) - i128::from(input.lovelace)
-        } else {
-            0
-        };
-        u64::try_from(surplus.max(0)).unwrap_or(u64::MAX)
-    }
-}
-
 /// The mutations of one datum field the attacker tries: every one-step change on a continuing
 /// output; on a created output only those the protocol forbids its creator (identifiers and
 /// beacon names changed, prices made zero or negative or ill-formed), not the terms the creator
@@ -1396,7 +1265,9 @@ fn field_mutations(
             }
             out
         }
-        Some(FieldKind::PrevInput | FieldKind::Int | FieldKind::InputIndex) => vec![],
+        Some(
+            FieldKind::PrevInput | FieldKind::Int | FieldKind::InputIndex | FieldKind::OutputIndex,
+        ) => vec![],
     }
 }
 
@@ -1529,40 +1400,6 @@ mod tests {
         assert_eq!(sorted_position(&tx, 0), 1);
         assert_eq!(sorted_position(&tx, 1), 2);
         assert_eq!(sorted_position(&tx, 2), 0);
-    }
-
-    #[test]
-    fn fill_surplus_follows_the_one_way_price() {
-        let t: AssetClass = (vec![7; 28], b"T".to_vec());
-        let ada: AssetClass = (vec![], vec![]);
-        // ADA → T at 1 T per 1 000 000 lovelace: 5 000 001 lovelace taken, 6 T paid.
-        let terms = SwapTerms {
-            offer: ada.clone(),
-            ask: t.clone(),
-            num: 1,
-            den: 1_000_000,
-        };
-        let mut input = lovelace(12_000_000);
-        let mut output = lovelace(6_999_999);
-        output.assets.insert(t.clone(), 6);
-        assert_eq!(terms.surplus(&input, &output, &ada), 999_999);
-        assert_eq!(terms.surplus(&input, &output, &t), 0);
-        // T → D at 2 D per T, 4 T taken for 8 D, deposit topped up by 1 ADA.
-        let d: AssetClass = (vec![8; 28], b"D".to_vec());
-        let terms = SwapTerms {
-            offer: t.clone(),
-            ask: d.clone(),
-            num: 2,
-            den: 1,
-        };
-        input = lovelace(3_000_000);
-        input.assets.insert(t.clone(), 10);
-        output = lovelace(4_000_000);
-        output.assets.insert(t.clone(), 6);
-        output.assets.insert(d.clone(), 8);
-        assert_eq!(terms.surplus(&input, &output, &ada), 1_000_000);
-        assert_eq!(terms.surplus(&input, &output, &d), 0);
-        assert_eq!(terms.surplus(&input, &output, &t), 0);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! balances) are counted as errors, never as rejections.
 
 pub mod catalogue;
-mod data;
+pub(crate) mod data;
 pub mod print;
 
 use crate::{

@@ -9,7 +9,8 @@
 
 pub mod swaps;
 
-use crate::scenario::AssetClass;
+use crate::scenario::{AssetClass, OutRef, Value};
+use pallas_primitives::PlutusData;
 
 /// How [`crate::resolve`] reads one field of a typed datum or redeemer (each may instead be
 /// `{"raw": PLUTUS_JSON}`).
@@ -33,6 +34,8 @@ pub enum FieldKind {
     /// An input index, `I`: an integer, or the name of a spent UTxO, which becomes its position
     /// in the ledger's sorted input order.
     InputIndex,
+    /// An output index, `I`: an integer (the output's position in the transaction).
+    OutputIndex,
 }
 
 /// One named field of a typed constructor.
@@ -116,7 +119,74 @@ impl BeaconVariant {
     }
 }
 
-/// Everything [`crate::resolve`] needs to know about one protocol.
+/// Redeemer constructors of one script that count as one for the attack engine.
+#[derive(Debug, Clone, Copy)]
+pub struct ConstructorGroup {
+    /// The deployment script (`ow_swap`).
+    pub script: &'static str,
+    /// Its constructors' names.
+    pub names: &'static [&'static str],
+}
+
+/// What a taker's spend leaves in the output that continues a protocol UTxO: the question
+/// [`AttackHooks::surplus`] answers.
+#[derive(Debug, Clone, Copy)]
+pub struct Surplus<'a> {
+    /// The continuing output's datum.
+    pub datum: &'a PlutusData,
+    /// The constructor name of the spend's redeemer, when it is a typed one.
+    pub redeemer: Option<&'a str>,
+    /// The spent UTxO's value and the continuing output's.
+    pub input: &'a Value,
+    pub output: &'a Value,
+    /// The asset asked about (ADA: empty policy).
+    pub asset: &'a AssetClass,
+}
+
+/// What the attack engine ([`crate::attack`]) asks a protocol; the engine itself names no
+/// script, constructor or datum field.
+#[derive(Debug, Clone, Copy)]
+pub struct AttackHooks {
+    /// Constructors that do the same job (`Swap`, `SwapAt`): swapping one for another is no
+    /// attack.
+    pub interchangeable: &'static [ConstructorGroup],
+    /// Constructors by which an owner spends their own UTxO: when the owner approves, which one
+    /// is used is the owner's choice.
+    pub owner_paths: &'static [ConstructorGroup],
+    /// Constructors that are one when the spend takes nothing from the UTxO (a pure deposit:
+    /// the direction of a fill is moot).
+    pub when_nothing_taken: &'static [ConstructorGroup],
+    /// Whether an output with `datum` continues the spent UTxO `out_ref` (is owed to its owner).
+    pub continues: fn(datum: &PlutusData, out_ref: &OutRef) -> bool,
+    /// How much of an asset a taker leaves in a continuing output beyond what the protocol owes
+    /// (rounding in the owner's favour, a top-up): taking that much back is no theft.
+    pub surplus: fn(&Surplus) -> u64,
+}
+
+impl AttackHooks {
+    /// The constructor names that count as `name` of `script`: in `interchangeable`, plus
+    /// `owner_paths` when the owner approves and `when_nothing_taken` when the spend takes
+    /// nothing.
+    pub fn equivalents(
+        &self,
+        script: &str,
+        name: &str,
+        owner_approves: bool,
+        takes_nothing: bool,
+    ) -> Vec<&'static str> {
+        let owner = self.owner_paths.iter().filter(|_| owner_approves);
+        let nothing = self.when_nothing_taken.iter().filter(|_| takes_nothing);
+        self.interchangeable
+            .iter()
+            .chain(owner)
+            .chain(nothing)
+            .filter(|g| g.script == script && g.names.contains(&name))
+            .flat_map(|g| g.names.iter().copied())
+            .collect()
+    }
+}
+
+/// Everything the harness needs to know about one protocol.
 #[derive(Debug, Clone, Copy)]
 pub struct Protocol {
     /// The fixture's `protocol` value (`swaps`); also names its rule catalogue.
@@ -127,6 +197,10 @@ pub struct Protocol {
     pub scripts: &'static [ScriptInfo],
     /// Beacon-name families.
     pub variants: &'static [BeaconVariant],
+    /// The prefix of its rule IDs (`SWAP-`), by which traces name the rule a script failed on.
+    pub rule_prefix: &'static str,
+    /// What the attack engine needs.
+    pub attack: AttackHooks,
 }
 
 /// Every protocol the harness knows.
@@ -155,6 +229,14 @@ pub fn datum_type(key: &str) -> Option<&'static DatumType> {
 /// Every typed datum key, for messages.
 pub fn datum_keys() -> Vec<&'static str> {
     all().iter().flat_map(|p| p.datums).map(|d| d.key).collect()
+}
+
+/// The protocol that deploys script `name`.
+pub fn of_script(name: &str) -> Option<&'static Protocol> {
+    all()
+        .iter()
+        .copied()
+        .find(|p| p.scripts.iter().any(|s| s.script == name))
 }
 
 /// The beacon variant `name` of any protocol.

@@ -6,6 +6,8 @@
 //! - one-way (`ow`): `pair(A,B)` (offer A, ask B), `offer(A)`, `ask(A)`;
 //! - two-way (`tw`): `pair(A,B)` (either order: the pair is sorted first), `asset(A)`.
 
+pub mod attack;
+
 use super::{
     BeaconFn, BeaconVariant, Constructor, DatumType, Field, FieldKind, Protocol, ScriptInfo,
 };
@@ -81,6 +83,8 @@ pub const SWAPS: Protocol = Protocol {
             ],
         },
     ],
+    rule_prefix: "SWAP-",
+    attack: attack::HOOKS,
 };
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
@@ -91,7 +95,7 @@ const fn field(name: &'static str, kind: FieldKind) -> Field {
 /// output's (`SwapAt`, `TakeAsset1At`, `TakeAsset2At`).
 const INDEXED_FILL: &[Field] = &[
     field("input_index", FieldKind::InputIndex),
-    field("output_index", FieldKind::Int),
+    field("output_index", FieldKind::OutputIndex),
 ];
 
 const fn indexed_fill(name: &'static str, index: u64) -> Constructor {
