@@ -32,6 +32,13 @@ struct ScriptSpec {
 
 /// Every script of the kernel, in dependency order (parameters first).
 const SCRIPTS: &[ScriptSpec] = &[
+    // The shared proxy (decision 3): no parameter, and its hash comes first, since the loans,
+    // options and aftermarket scripts take it as a parameter.
+    ScriptSpec {
+        name: "proxy",
+        validator: "proxy.proxy",
+        params: &[],
+    },
     ScriptSpec {
         name: "ow_swap",
         validator: "swaps.one_way_swap",

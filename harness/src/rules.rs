@@ -88,7 +88,10 @@ pub struct ParseError {
 }
 
 /// The catalogue files: protocol name and contents. Future protocols add a line.
-const FILES: &[(&str, &str)] = &[("swaps", include_str!("../rules/swaps.tsv"))];
+const FILES: &[(&str, &str)] = &[
+    ("proxy", include_str!("../rules/proxy.tsv")),
+    ("swaps", include_str!("../rules/swaps.tsv")),
+];
 
 /// Enforcers that mean a script checks the rule.
 const SCRIPT_ENFORCERS: &[&str] = &["SPEND", "MINT", "WDRL", "OBS", "PUBLISH", "BEACON", "ALL"];
@@ -329,7 +332,7 @@ mod tests {
             Some(vec!["—"])
         );
         assert!(find("SWAP-OW-EXEC-99").is_none());
-        assert_eq!(protocols().collect::<Vec<_>>(), ["swaps"]);
+        assert_eq!(protocols().collect::<Vec<_>>(), ["proxy", "swaps"]);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! beacon functions are protocol code. Adding loans, options or aftermarket means adding a module
 //! with one `Protocol` constant and listing it in [`all`].
 
+pub mod proxy;
 pub mod swaps;
 
 use crate::scenario::AssetClass;
@@ -131,7 +132,7 @@ pub struct Protocol {
 
 /// Every protocol the harness knows.
 pub fn all() -> &'static [&'static Protocol] {
-    &[&swaps::SWAPS]
+    &[&proxy::PROXY, &swaps::SWAPS]
 }
 
 /// The protocol a fixture names.
