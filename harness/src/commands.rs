@@ -3,12 +3,13 @@
 
 use crate::{
     budget,
-    capacity::{self, Action, Adversarial, Capacity, DustEntry, Dusted, Load, Variant},
+    capacity::{self, Adversarial, Batch, Capacity, DustEntry, Dusted, Load},
     coverage,
     deploy::{Build, Deployment},
     fixture::ExpectSpec,
     parallel,
     params::{self, Params},
+    protocols,
     replay::{self, Replayed},
     report::{self, Format},
     scenario::Expect,
@@ -193,20 +194,26 @@ pub fn capacity(
     params: Option<&Path>,
 ) -> Result<Exit, Error> {
     let params = load_params(params)?;
-    let actions: Vec<Action> = if actions.is_empty() {
-        Action::ALL.to_vec()
+    let known = protocols::batches();
+    let actions: Vec<&dyn Batch> = if actions.is_empty() {
+        known.clone()
     } else {
         actions
             .iter()
             .map(|name| {
-                Action::named(name).ok_or_else(|| {
-                    let known: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
-                    Error::UnknownAction(name.clone(), known.join(", "))
-                })
+                known
+                    .iter()
+                    .copied()
+                    .find(|a| a.name() == *name)
+                    .ok_or_else(|| {
+                        let names: Vec<String> = known.iter().map(|a| a.name()).collect();
+                        Error::UnknownAction(name.clone(), names.join(", "))
+                    })
             })
             .collect::<Result<_, _>>()?
     };
-    let progress = |action: Action, load: Load| {
+    let progress = |action: &dyn Batch, load: Load| {
+        let name = action.name();
         move |p: &capacity::Point| {
             let verdict = if p.over.is_empty() {
                 "fits".to_string()
@@ -215,12 +222,8 @@ pub fn capacity(
             };
             let dusted = if load == Load::Dust { " (dust)" } else { "" };
             eprintln!(
-                "{}{dusted}: {} actions, {} mem, {} steps, {} bytes: {verdict}",
-                action.name(),
-                p.n,
-                p.mem,
-                p.steps,
-                p.size
+                "{name}{dusted}: {} actions, {} mem, {} steps, {} bytes: {verdict}",
+                p.n, p.mem, p.steps, p.size
             );
         }
     };
@@ -235,18 +238,17 @@ pub fn capacity(
     .into_iter()
     .collect::<Result<Vec<_>, _>>()?;
     let adversarial = if dust {
-        let variants = [Variant::OneWay, Variant::TwoWay];
-        let entries: Vec<DustEntry> = parallel::map(&variants, |&variant| {
-            capacity::dust_entries(variant, &params)
-        })
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-        let rows = parallel::map(&table, |honest| {
-            let progress = progress(honest.action, Load::Dust);
-            capacity::adversarial(honest, &entries, &params, progress)
+        let entries: Vec<DustEntry> =
+            parallel::map(protocols::all(), |p| (p.capacity.dust_entries)(&params))
+                .into_iter()
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+        let pairs: Vec<(&dyn Batch, &Capacity)> = actions.iter().copied().zip(&table).collect();
+        let rows = parallel::map(&pairs, |&(action, honest)| {
+            let progress = progress(action, Load::Dust);
+            capacity::adversarial(action, honest, &entries, &params, progress)
         })
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
@@ -259,30 +261,26 @@ pub fn capacity(
     Ok(Exit::Success)
 }
 
-/// The adversarial capacity as markdown tables: whether dust reaches each variant's swaps, then
+/// The adversarial capacity as markdown tables: whether dust reaches each group of UTxOs, then
 /// each action's capacity with and without it.
 fn render_adversarial(entries: &[DustEntry], rows: &[Adversarial], params: &Params) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Adversarial capacity: token dust up to the maximum value size ({} bytes) in every swap a batch spends.\n",
+        "Adversarial capacity: token dust up to the maximum value size ({} bytes) in every protocol UTxO a batch spends.\n",
         params.max_value_size
     );
     let _ = writeln!(
         out,
-        "| dust added to the swap output of | accepted | rejected by |"
+        "| dust added to the protocol output of | accepted | rejected by |"
     );
     let _ = writeln!(out, "|---|---|---|");
     for e in entries {
-        let variant = if e.variant == Variant::OneWay {
-            "ow"
-        } else {
-            "tw"
-        };
-        let kind = format!("{:?}", e.kind).to_lowercase();
         let _ = writeln!(
             out,
-            "| {variant}-{kind} | {} | {} |",
+            "| {} {} | {} | {} |",
+            e.group,
+            e.via,
             if e.accepted { "yes" } else { "no" },
             if e.rejected_by.is_empty() {
                 "-".to_string()
@@ -293,12 +291,12 @@ fn render_adversarial(entries: &[DustEntry], rows: &[Adversarial], params: &Para
     }
     let _ = writeln!(
         out,
-        "\n| action | honest | with dust | bottleneck with dust | dust reaches its swaps | adversarial |"
+        "\n| action | honest | with dust | bottleneck with dust | dust reaches its UTxOs | adversarial |"
     );
     let _ = writeln!(out, "|---|---:|---:|---|---|---:|");
     for r in rows {
         let (dusted, bottleneck) = match &r.dusted {
-            Dusted::NotApplicable => ("-".to_string(), "spends no swap".to_string()),
+            Dusted::NotApplicable => ("-".to_string(), "spends no protocol UTxO".to_string()),
             Dusted::Refused { rules } => (
                 "0".to_string(),
                 format!("refused by the scripts ({})", rules.join(", ")),
@@ -308,7 +306,7 @@ fn render_adversarial(entries: &[DustEntry], rows: &[Adversarial], params: &Para
         let _ = writeln!(
             out,
             "| {} | {} | {dusted} | {bottleneck} | {} | {} |",
-            r.action.name(),
+            r.action,
             r.honest,
             if r.dust_reaches { "yes" } else { "no" },
             r.adversarial
@@ -370,7 +368,7 @@ fn render_capacity(
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                    c.action.name(),
+                    c.action,
                     c.fits(),
                     c.bottleneck(),
                     max.map_or("-".into(), |p| p.mem.to_string()),
@@ -435,14 +433,15 @@ pub fn what_if(
         }
     }
     if capacity {
-        let searches = parallel::map(&Action::ALL, |&action| {
+        let actions = protocols::batches();
+        let searches = parallel::map(&actions, |&action| {
             let quiet = |_: &capacity::Point| {};
             (
                 capacity::search(action, Load::Honest, &base, quiet),
                 capacity::search(action, Load::Honest, &other, quiet),
             )
         });
-        for (action, (a, b)) in Action::ALL.into_iter().zip(searches) {
+        for (action, (a, b)) in actions.iter().zip(searches) {
             let (a, b) = (a?, b?);
             let describe =
                 |c: &Capacity| format!("{} per tx (bottleneck {})", c.fits(), c.bottleneck());

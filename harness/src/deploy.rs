@@ -5,6 +5,7 @@
 //! sizes and costs; [`Build::Traced`] (compact traces) has other hashes and is used only to learn
 //! which rule a failing script failed on.
 
+use crate::protocols::ScriptInfo;
 use pallas_crypto::hash::Hasher;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -22,43 +23,32 @@ pub enum Build {
     Traced,
 }
 
-/// How a deployment is made: a symbolic script name, the blueprint validator that holds it, and
-/// the scripts whose hashes it takes as parameters (applied in order, as Data byte strings).
-struct ScriptSpec {
-    name: &'static str,
-    validator: &'static str,
-    params: &'static [&'static str],
+/// A script parameter: a hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// The hash of a script deployed before this one (of any protocol), by name.
+    Script(&'static str),
+    /// A literal hash (another deployment's script, say), with a label for reports.
+    Hash(&'static str, [u8; 28]),
 }
 
-/// Every script of the kernel, in dependency order (parameters first).
-const SCRIPTS: &[ScriptSpec] = &[
-    ScriptSpec {
-        name: "ow_swap",
-        validator: "swaps.one_way_swap",
-        params: &[],
-    },
-    ScriptSpec {
-        name: "ow_beacon",
-        validator: "swaps.one_way_beacon",
-        params: &["ow_swap"],
-    },
-    ScriptSpec {
-        name: "tw_swap",
-        validator: "swaps.two_way_swap",
-        params: &[],
-    },
-    ScriptSpec {
-        name: "tw_beacon",
-        validator: "swaps.two_way_beacon",
-        params: &["tw_swap"],
-    },
-    // Test-only: proves `lib/ledger` reads the script context in the ledger's layout.
-    ScriptSpec {
-        name: "ledger_probe",
-        validator: "ledger_probe.ledger_probe",
-        params: &[],
-    },
-];
+/// Test-only: proves `lib/ledger` reads the script context in the ledger's layout.
+const LEDGER_PROBE: ScriptInfo = ScriptInfo {
+    script: "ledger_probe",
+    validator: "ledger_probe.ledger_probe",
+    params: &[],
+    redeemers: &[],
+    beacon_variant: None,
+};
+
+/// Every script of the kernel in dependency order: each protocol's, in registry order (the
+/// shared proxy first), then the ledger probe.
+fn specs() -> impl Iterator<Item = &'static ScriptInfo> {
+    crate::protocols::all()
+        .iter()
+        .flat_map(|p| p.scripts)
+        .chain([&LEDGER_PROBE])
+}
 
 /// One deployed script.
 #[derive(Debug, Clone)]
@@ -71,7 +61,7 @@ pub struct DeployedScript {
     pub hash: [u8; 28],
     /// The serialised script (CBOR byte string of the flat program), as a witness holds it.
     pub bytes: Vec<u8>,
-    /// Parameters applied, by script name with the hash that was applied.
+    /// Parameters applied, by script name (or a literal's label) with the hash that was applied.
     pub params: Vec<(&'static str, [u8; 28])>,
     /// Plutus language version from the blueprint preamble (`v3`).
     pub plutus_version: String,
@@ -154,8 +144,8 @@ impl Deployment {
     /// Applies parameters in dependency order to the validators of a CIP-57 blueprint.
     pub fn from_blueprint(build: Build, json: &str) -> Result<Deployment, Error> {
         let blueprint: Blueprint = serde_json::from_str(json)?;
-        let mut scripts: Vec<DeployedScript> = Vec::with_capacity(SCRIPTS.len());
-        for spec in SCRIPTS {
+        let mut scripts: Vec<DeployedScript> = Vec::new();
+        for spec in specs() {
             let prefix = format!("{}.", spec.validator);
             let code = blueprint
                 .validators
@@ -169,11 +159,16 @@ impl Deployment {
             let cbor = hex::decode(&code.compiled_code).map_err(|e| bad(e.to_string()))?;
             let mut params = Vec::with_capacity(spec.params.len());
             for param in spec.params {
-                let dep = scripts
-                    .iter()
-                    .find(|s| s.name == *param)
-                    .ok_or(Error::MissingValidator(param))?;
-                params.push((*param, dep.hash));
+                params.push(match *param {
+                    Param::Hash(label, hash) => (label, hash),
+                    Param::Script(name) => {
+                        let dep = scripts
+                            .iter()
+                            .find(|s| s.name == name)
+                            .ok_or(Error::MissingValidator(name))?;
+                        (name, dep.hash)
+                    }
+                });
             }
             let bytes = apply(
                 &cbor,
@@ -181,7 +176,7 @@ impl Deployment {
             )
             .map_err(bad)?;
             scripts.push(DeployedScript {
-                name: spec.name,
+                name: spec.script,
                 validator: spec.validator,
                 hash: script_hash(&bytes),
                 bytes,

@@ -229,7 +229,8 @@ pub fn failing_rules(runs: &[RedeemerRun]) -> Vec<String> {
 fn is_rule_id(word: &str) -> bool {
     let prefixed = crate::protocols::all()
         .iter()
-        .any(|p| word.starts_with(p.rule_prefix));
+        .flat_map(|p| p.rule_prefixes)
+        .any(|prefix| word.starts_with(prefix));
     prefixed
         && word
             .chars()

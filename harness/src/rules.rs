@@ -87,8 +87,11 @@ pub struct ParseError {
     pub message: String,
 }
 
-/// The catalogue files: protocol name and contents. Future protocols add a line.
-const FILES: &[(&str, &str)] = &[("swaps", include_str!("../rules/swaps.tsv"))];
+/// The catalogue files: protocol name and contents, one per protocol
+/// ([`crate::protocols::Protocol::rules`]).
+fn files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::protocols::all().iter().map(|p| (p.name, p.rules))
+}
 
 /// Enforcers that mean a script checks the rule.
 const SCRIPT_ENFORCERS: &[&str] = &["SPEND", "MINT", "WDRL", "OBS", "PUBLISH", "BEACON", "ALL"];
@@ -197,12 +200,11 @@ pub fn kind_of(enforcers: &[&str]) -> Option<Kind> {
 pub fn catalogue() -> &'static [Rule] {
     static CATALOGUE: OnceLock<Vec<Rule>> = OnceLock::new();
     CATALOGUE.get_or_init(|| {
-        FILES
-            .iter()
+        files()
             .flat_map(|(protocol, text)| {
                 text.lines()
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                    .filter_map(|l| parse_line(protocol, l).ok())
+                    .filter_map(move |l| parse_line(protocol, l).ok())
             })
             .collect()
     })
@@ -215,7 +217,7 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 
 /// The protocols that have a catalogue.
 pub fn protocols() -> impl Iterator<Item = &'static str> {
-    FILES.iter().map(|(p, _)| *p)
+    files().map(|(p, _)| p)
 }
 
 #[cfg(test)]
@@ -224,11 +226,11 @@ mod tests {
 
     #[test]
     fn every_catalogue_parses_strictly() {
-        for (protocol, text) in FILES {
+        for (protocol, text) in files() {
             let strict = parse(protocol, text).unwrap();
             let lenient: Vec<_> = catalogue()
                 .iter()
-                .filter(|r| r.protocol == *protocol)
+                .filter(|r| r.protocol == protocol)
                 .cloned()
                 .collect();
             assert_eq!(strict, lenient);
@@ -329,7 +331,7 @@ mod tests {
             Some(vec!["—"])
         );
         assert!(find("SWAP-OW-EXEC-99").is_none());
-        assert_eq!(protocols().collect::<Vec<_>>(), ["swaps"]);
+        assert_eq!(protocols().collect::<Vec<_>>(), ["proxy", "swaps"]);
     }
 
     #[test]

@@ -615,7 +615,7 @@ fn unknown_protocol_is_reported() {
     );
     assert_eq!(
         message,
-        r#"$.protocol: unknown protocol "swap" (known: swaps)"#
+        r#"$.protocol: unknown protocol "swap" (known: proxy, swaps)"#
     );
 }
 

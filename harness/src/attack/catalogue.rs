@@ -983,6 +983,11 @@ impl<'a> Ctx<'a> {
         let Some((script, table)) = self.redeemer_table(hash) else {
             return vec![];
         };
+        // A script without typed redeemers takes any Data and ignores it (the proxy): it has no
+        // other redeemer to try.
+        if table.is_empty() {
+            return vec![];
+        }
         let current = self.constructor_of(hash, redeemer);
         let owner_approves =
             input != usize::MAX && self.approved(&self.tx.inputs[input].utxo.output.address);

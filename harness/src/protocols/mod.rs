@@ -7,9 +7,15 @@
 //! beacon functions are protocol code. Adding loans, options or aftermarket means adding a module
 //! with one `Protocol` constant and listing it in [`all`].
 
+pub mod proxy;
 pub mod swaps;
 
-use crate::scenario::{AssetClass, OutRef, Value};
+use crate::{
+    capacity::{self, Batch, DustEntry},
+    deploy::Param,
+    params::Params,
+    scenario::{AssetClass, OutRef, Value},
+};
 use pallas_primitives::PlutusData;
 
 /// How [`crate::resolve`] reads one field of a typed datum or redeemer (each may instead be
@@ -70,11 +76,15 @@ pub struct DatumType {
     pub constructor: Constructor,
 }
 
-/// What a protocol knows about one deployment script (by its name in [`crate::deploy`]).
+/// What a protocol knows about one deployment script: how it is deployed and how it is called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScriptInfo {
-    /// The deployment name (`ow_swap`).
+    /// The deployment name fixtures use (`ow_swap`).
     pub script: &'static str,
+    /// The blueprint validator it is compiled as (`swaps.one_way_swap`).
+    pub validator: &'static str,
+    /// Its parameters, applied in order as Data byte strings.
+    pub params: &'static [Param],
     /// The constructors of the redeemer type the script is executed with.
     pub redeemers: &'static [Constructor],
     /// For a beacon policy: the variant whose expressions name its tokens (`ow`).
@@ -164,6 +174,16 @@ pub struct AttackHooks {
 }
 
 impl AttackHooks {
+    /// The hooks of a protocol whose UTxOs no taker spends (no constructor groups, no
+    /// continuing outputs).
+    pub const NONE: AttackHooks = AttackHooks {
+        interchangeable: &[],
+        owner_paths: &[],
+        when_nothing_taken: &[],
+        continues: |_, _| false,
+        surplus: |_| 0,
+    };
+
     /// The constructor names that count as `name` of `script`: in `interchangeable`, plus
     /// `owner_paths` when the owner approves and `when_nothing_taken` when the spend takes
     /// nothing.
@@ -186,6 +206,23 @@ impl AttackHooks {
     }
 }
 
+/// What the capacity search ([`crate::capacity`]) asks a protocol.
+#[derive(Debug, Clone, Copy)]
+pub struct CapacityHooks {
+    /// Its batchable actions, in report order.
+    pub batches: fn() -> Vec<&'static dyn Batch>,
+    /// Whether token dust can reach its UTxOs, tried through each action that produces one.
+    pub dust_entries: fn(&Params) -> Result<Vec<DustEntry>, capacity::Error>,
+}
+
+impl CapacityHooks {
+    /// The hooks of a protocol with no batchable action.
+    pub const NONE: CapacityHooks = CapacityHooks {
+        batches: Vec::new,
+        dust_entries: |_| Ok(Vec::new()),
+    };
+}
+
 /// Everything the harness needs to know about one protocol.
 #[derive(Debug, Clone, Copy)]
 pub struct Protocol {
@@ -193,19 +230,24 @@ pub struct Protocol {
     pub name: &'static str,
     /// Typed datum forms.
     pub datums: &'static [DatumType],
-    /// The protocol's deployment scripts.
+    /// The protocol's deployment scripts, in dependency order: a script's parameters are hashes
+    /// of scripts before it, of this protocol or of one registered earlier, or literal hashes.
     pub scripts: &'static [ScriptInfo],
     /// Beacon-name families.
     pub variants: &'static [BeaconVariant],
-    /// The prefix of its rule IDs (`SWAP-`), by which traces name the rule a script failed on.
-    pub rule_prefix: &'static str,
+    /// Its rule catalogue (`harness/rules/<name>.tsv`, see [`crate::rules`]).
+    pub rules: &'static str,
+    /// The prefixes of its rule IDs (`SWAP-`), by which traces name the rule a script failed on.
+    pub rule_prefixes: &'static [&'static str],
     /// What the attack engine needs.
     pub attack: AttackHooks,
+    /// What the capacity search needs.
+    pub capacity: CapacityHooks,
 }
 
 /// Every protocol the harness knows.
 pub fn all() -> &'static [&'static Protocol] {
-    &[&swaps::SWAPS]
+    &[&proxy::PROXY, &swaps::SWAPS]
 }
 
 /// The protocol a fixture names.
@@ -237,6 +279,11 @@ pub fn of_script(name: &str) -> Option<&'static Protocol> {
         .iter()
         .copied()
         .find(|p| p.scripts.iter().any(|s| s.script == name))
+}
+
+/// Every batchable action of every protocol, in report order.
+pub fn batches() -> Vec<&'static dyn Batch> {
+    all().iter().flat_map(|p| (p.capacity.batches)()).collect()
 }
 
 /// The beacon variant `name` of any protocol.

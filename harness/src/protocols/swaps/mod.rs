@@ -7,11 +7,12 @@
 //! - two-way (`tw`): `pair(A,B)` (either order: the pair is sorted first), `asset(A)`.
 
 pub mod attack;
+pub mod capacity;
 
 use super::{
     BeaconFn, BeaconVariant, Constructor, DatumType, Field, FieldKind, Protocol, ScriptInfo,
 };
-use crate::scenario::AssetClass;
+use crate::{deploy::Param, scenario::AssetClass};
 use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 
@@ -22,21 +23,29 @@ pub const SWAPS: Protocol = Protocol {
     scripts: &[
         ScriptInfo {
             script: "ow_swap",
+            validator: "swaps.one_way_swap",
+            params: &[],
             redeemers: OW_SWAP_REDEEMERS,
             beacon_variant: None,
         },
         ScriptInfo {
             script: "ow_beacon",
+            validator: "swaps.one_way_beacon",
+            params: &[Param::Script("ow_swap")],
             redeemers: BEACON_REDEEMERS,
             beacon_variant: Some("ow"),
         },
         ScriptInfo {
             script: "tw_swap",
+            validator: "swaps.two_way_swap",
+            params: &[],
             redeemers: TW_SWAP_REDEEMERS,
             beacon_variant: None,
         },
         ScriptInfo {
             script: "tw_beacon",
+            validator: "swaps.two_way_beacon",
+            params: &[Param::Script("tw_swap")],
             redeemers: BEACON_REDEEMERS,
             beacon_variant: Some("tw"),
         },
@@ -83,8 +92,10 @@ pub const SWAPS: Protocol = Protocol {
             ],
         },
     ],
-    rule_prefix: "SWAP-",
+    rules: include_str!("../../../rules/swaps.tsv"),
+    rule_prefixes: &["SWAP-"],
     attack: attack::HOOKS,
+    capacity: capacity::HOOKS,
 };
 
 const fn field(name: &'static str, kind: FieldKind) -> Field {
