@@ -5,11 +5,11 @@ use crate::{
     budget,
     capacity::{self, Action, Adversarial, Capacity, DustEntry, Dusted, Load, Variant},
     coverage,
-    deploy::{Build, Deployment},
+    deploy::Build,
     fixture::ExpectSpec,
     parallel,
     params::{self, Params},
-    replay::{self, Replayed},
+    replay::{self, DeploymentError, Replayed},
     report::{self, Format},
     scenario::Expect,
 };
@@ -28,27 +28,96 @@ pub enum Exit {
     Mismatch,
 }
 
-/// Why a command could not run: bad input, usage or I/O (exit code 2).
+/// Why a command could not run: bad input, usage or I/O (exit code 2). Rendered by the binary
+/// as a miette diagnostic; nothing below is flattened into a string on the way.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
     #[error(transparent)]
+    #[diagnostic(transparent)]
     Params(#[from] params::Error),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("no fixture found under {0}")]
-    NoFixtures(String),
-    #[error("{count} fixture(s) could not be replayed:\n{details}")]
-    BadFixtures { count: usize, details: String },
     #[error(transparent)]
+    #[diagnostic(transparent)]
+    Paths(#[from] replay::Error),
+    #[error("no fixture found under {}", shown(paths))]
+    #[diagnostic(
+        code(harness::no_fixtures),
+        help(
+            "fixtures are the .json files other than *.budget.json, protocol-params*.json and schema.json"
+        )
+    )]
+    NoFixtures { paths: Vec<PathBuf> },
+    #[error("{} fixture(s) could not be {done}", failures.len())]
+    #[diagnostic(code(harness::bad_fixtures))]
+    BadFixtures {
+        /// What the command does to a fixture: `replayed`, `attacked`, ...
+        done: &'static str,
+        #[related]
+        failures: Vec<Failure>,
+    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Fixture(#[from] crate::fixture::Error),
-    #[error("deployment: {0}")]
-    Deployment(String),
-    #[error("budget baseline {0}")]
-    Baseline(String),
     #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deployment(#[from] DeploymentError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Budget(#[from] budget::Error),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Capacity(#[from] capacity::Error),
-    #[error("unknown action `{0}` (expected one of: {1})")]
-    UnknownAction(String, String),
+    #[error("unknown action `{name}`")]
+    #[diagnostic(code(harness::unknown_action), help("the actions are: {}", known.join(", ")))]
+    UnknownAction { name: String, known: Vec<String> },
+    #[error("{}: cannot write the emitted transaction", path.display())]
+    #[diagnostic(code(harness::emit))]
+    Emit {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the report to standard output")]
+    #[diagnostic(code(harness::stdout))]
+    Stdout { source: std::io::Error },
+}
+
+/// One fixture that could not be worked on, listed with the others in [`Error::BadFixtures`].
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Failure {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Replay(#[from] replay::Error),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Attack(crate::attack::Error),
+    #[error("{count} attack(s) could not be built (engine errors, listed in the report)")]
+    #[diagnostic(code(harness::attack::engine))]
+    Engine { count: usize },
+}
+
+impl From<crate::attack::Error> for Failure {
+    /// Keeps the fixture's and the replay's own diagnostics (code, file, JSON path).
+    fn from(err: crate::attack::Error) -> Failure {
+        match err {
+            crate::attack::Error::Fixture(err) => Failure::Replay(err.into()),
+            crate::attack::Error::Replay(err) => Failure::Replay(err),
+            other => Failure::Attack(other),
+        }
+    }
+}
+
+/// Paths as a list for a message.
+fn shown(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
+}
+
+/// Writes a report to standard output.
+pub fn print(text: &str) -> Result<(), Error> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Stdout { source })
 }
 
 /// `harness replay`: replays every fixture under `paths` and prints the report.
@@ -70,14 +139,14 @@ pub fn replay(
                 }
                 lines.push(report::line(&replayed, &params));
             }
-            Err(err) => failures.push(err.to_string()),
+            Err(err) => failures.push(err.into()),
         }
     }
-    print!("{}", report::render(&lines, &params, format));
+    print(&report::render(&lines, &params, format))?;
     if !failures.is_empty() {
         return Err(Error::BadFixtures {
-            count: failures.len(),
-            details: failures.join("\n"),
+            done: "replayed",
+            failures,
         });
     }
     Ok(if lines.iter().all(|l| l.matches) {
@@ -116,8 +185,9 @@ fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
 fn fixture_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let files = replay::collect(paths)?;
     if files.is_empty() {
-        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(Error::NoFixtures(named.join(", ")));
+        return Err(Error::NoFixtures {
+            paths: paths.to_vec(),
+        });
     }
     Ok(files)
 }
@@ -148,32 +218,32 @@ pub fn budget(
         let replayed = match replayed {
             Ok(replayed) => replayed,
             Err(err) => {
-                failures.push(err.to_string());
+                failures.push(err.into());
                 continue;
             }
         };
-        lines.extend(
-            budget::against_baseline(file, &replayed, mode == BudgetMode::Update)
-                .map_err(Error::Baseline)?,
-        );
+        lines.extend(budget::against_baseline(
+            file,
+            &replayed,
+            mode == BudgetMode::Update,
+        )?);
     }
-    lines
-        .extend(budget::orphan_lines(&paths, mode == BudgetMode::Update).map_err(Error::Baseline)?);
+    lines.extend(budget::orphan_lines(&paths, mode == BudgetMode::Update)?);
     // Script sizes are recorded at the top of the directory given (fixtures/ by default).
     if let [root] = paths.as_slice()
         && root.is_dir()
     {
-        lines.extend(
-            budget::scripts_against_baseline(root, mode == BudgetMode::Update)
-                .map_err(Error::Baseline)?,
-        );
+        lines.extend(budget::scripts_against_baseline(
+            root,
+            mode == BudgetMode::Update,
+        )?);
     }
 
-    print!("{}", budget::render(&lines, format, all));
+    print(&budget::render(&lines, format, all))?;
     if !failures.is_empty() {
         return Err(Error::BadFixtures {
-            count: failures.len(),
-            details: failures.join("\n"),
+            done: "replayed",
+            failures,
         });
     }
     let changed = lines.iter().any(|l| !l.change.passes());
@@ -199,9 +269,9 @@ pub fn capacity(
         actions
             .iter()
             .map(|name| {
-                Action::named(name).ok_or_else(|| {
-                    let known: Vec<String> = Action::ALL.iter().map(|a| a.name()).collect();
-                    Error::UnknownAction(name.clone(), known.join(", "))
+                Action::named(name).ok_or_else(|| Error::UnknownAction {
+                    name: name.clone(),
+                    known: Action::ALL.iter().map(|a| a.name()).collect(),
                 })
             })
             .collect::<Result<_, _>>()?
@@ -254,8 +324,12 @@ pub fn capacity(
     } else {
         None
     };
-    let out = render_capacity(&table, adversarial.as_ref(), &params, format);
-    print!("{out}");
+    print(&render_capacity(
+        &table,
+        adversarial.as_ref(),
+        &params,
+        format,
+    ))?;
     Ok(Exit::Success)
 }
 
@@ -431,7 +505,7 @@ pub fn what_if(
                     rows.push(serde_json::json!({ "subject": file.display().to_string(), "base": was, "other": now }));
                 }
             }
-            (Err(err), _) | (_, Err(err)) => failures.push(err.to_string()),
+            (Err(err), _) | (_, Err(err)) => failures.push(err.into()),
         }
     }
     if capacity {
@@ -488,11 +562,11 @@ pub fn what_if(
             );
         }
     }
-    print!("{out}");
+    print(&out)?;
     if !failures.is_empty() {
         return Err(Error::BadFixtures {
-            count: failures.len(),
-            details: failures.join("\n"),
+            done: "replayed",
+            failures,
         });
     }
     Ok(Exit::Success)
@@ -517,20 +591,18 @@ pub fn attack(
     }) {
         match report {
             Ok(report) => reports.push(report),
-            Err(err) => failures.push(err.to_string()),
+            Err(err) => failures.push(err.into()),
         }
     }
-    print!("{}", crate::attack::render(&reports, format));
+    print(&crate::attack::render(&reports, format))?;
     let broken: usize = reports.iter().map(|r| r.errors()).sum();
     if broken > 0 {
-        failures.push(format!(
-            "{broken} attack(s) could not be built (engine errors, listed above)"
-        ));
+        failures.push(Failure::Engine { count: broken });
     }
     if !failures.is_empty() {
         return Err(Error::BadFixtures {
-            count: failures.len(),
-            details: failures.join("\n"),
+            done: "attacked",
+            failures,
         });
     }
     Ok(if reports.iter().any(|r| r.accepted() > 0) {
@@ -542,7 +614,7 @@ pub fn attack(
 
 /// `harness scripts`: every deployed script of record.
 pub fn scripts(format: Format) -> Result<Exit, Error> {
-    let deployment = Deployment::of(Build::Record).map_err(Error::Deployment)?;
+    let deployment = replay::deployment(Build::Record)?;
     let rows: Vec<serde_json::Value> = deployment
         .scripts
         .iter()
@@ -608,7 +680,7 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
             }
         }
     }
-    println!("{}", out.trim_end());
+    print(&format!("{}\n", out.trim_end()))?;
     Ok(Exit::Success)
 }
 
@@ -629,7 +701,7 @@ pub fn coverage(paths: &[PathBuf], prefixes: &[String], format: Format) -> Resul
     if !prefixes.is_empty() {
         table.retain(|rule| prefixes.iter().any(|p| rule.id.starts_with(p.as_str())));
     }
-    print!("{}", coverage::render(&table, format));
+    print(&coverage::render(&table, format))?;
     Ok(if table.iter().all(|r| r.complete()) {
         Exit::Success
     } else {
@@ -659,7 +731,11 @@ fn emitted_name(path: &Path) -> String {
 /// Writes a replayed scenario's signed transaction (a cardano-cli text envelope) and the UTxOs it
 /// reads (CBOR of each input and output) for cross-checking with other tools.
 fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
-    std::fs::create_dir_all(dir)?;
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Emit { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(failed(dir))?;
     let stem = emitted_name(&replayed.scenario.path);
     let built = &replayed.record.built;
     let envelope = serde_json::json!({
@@ -667,7 +743,8 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
         "description": replayed.scenario.description,
         "cborHex": hex::encode(&built.bytes),
     });
-    std::fs::write(dir.join(format!("{stem}.tx.json")), report::json(&envelope))?;
+    let path = dir.join(format!("{stem}.tx.json"));
+    std::fs::write(&path, report::json(&envelope)).map_err(failed(&path))?;
     let utxos: Vec<serde_json::Value> = built
         .utxos
         .iter()
@@ -679,7 +756,8 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
             })
         })
         .collect();
-    std::fs::write(dir.join(format!("{stem}.utxos.json")), report::json(&utxos))?;
+    let path = dir.join(format!("{stem}.utxos.json"));
+    std::fs::write(&path, report::json(&utxos)).map_err(failed(&path))?;
     Ok(())
 }
 

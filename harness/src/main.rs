@@ -1,14 +1,14 @@
 //! `harness`: replays scenario fixtures through the compiled validators and reports their cost.
 //!
 //! Exit codes: 0 all outcomes as expected, 1 some outcome differs from its fixture, 2 bad input,
-//! usage or I/O error.
+//! usage or I/O error. Errors are rendered as miette diagnostics on standard error.
 
 use clap::{Parser, Subcommand};
 use harness::{
     commands::{self, BudgetMode, Exit},
     report::Format,
 };
-use std::path::PathBuf;
+use std::{path::PathBuf, process::ExitCode};
 
 #[derive(Parser)]
 #[command(
@@ -121,7 +121,7 @@ enum Command {
     },
 }
 
-fn main() {
+fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Replay {
@@ -175,9 +175,17 @@ fn main() {
         Ok(Exit::Success) => 0,
         Ok(Exit::Mismatch) => 1,
         Err(err) => {
-            eprintln!("error: {err}");
+            use std::io::Write as _;
+            // Long messages (a file, a JSON path, what was expected) stay on one line each.
+            let handler = miette::GraphicalReportHandler::new().with_wrap_lines(false);
+            let mut text = String::new();
+            if handler.render_report(&mut text, &err).is_err() {
+                text = format!("error: {err}");
+            }
+            // Nothing is left to say when standard error is closed too.
+            let _ = writeln!(std::io::stderr(), "{text}");
             2
         }
     };
-    std::process::exit(code);
+    ExitCode::from(code)
 }

@@ -1,5 +1,5 @@
 //! The `harness` binary as a user runs it: exit codes (0 as expected, 1 mismatch, 2 bad input),
-//! machine-readable output, and the files `--emit-cbor` writes.
+//! machine-readable output, the files `--emit-cbor` writes, and errors rendered as diagnostics.
 
 use std::{
     path::{Path, PathBuf},
@@ -11,6 +11,13 @@ fn harness(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the binary runs")
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Runs the binary, expects exit 0, and parses its standard output as JSON.
@@ -98,6 +105,14 @@ fn replay_exits_two_on_bad_input_and_names_the_file() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("broken.json") && stderr.contains("malformed JSON"),
+        "{stderr}"
+    );
+    // A diagnostic: the code, and the text quoted at the place the parser stopped.
+    assert!(
+        stderr.contains("harness::bad_fixtures")
+            && stderr.contains("1 fixture(s) could not be replayed")
+            && stderr.contains("harness::fixture::syntax")
+            && stderr.contains("{\"description\": "),
         "{stderr}"
     );
 
@@ -262,6 +277,7 @@ fn an_unbalanced_fixture_is_bad_input_naming_what_is_missing() {
         "{stderr}"
     );
     assert!(stderr.contains("lovelace left over"), "{stderr}");
+    assert!(stderr.contains("harness::replay::build"), "{stderr}");
 
     // With a change output, spending more than the inputs hold is reported as missing.
     let mut json: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
@@ -372,5 +388,21 @@ fn capacity_names_the_known_actions_for_an_unknown_one() {
     assert!(
         err.contains("ow-teleport") && err.contains("ow-fill-same-pair"),
         "{err}"
+    );
+}
+
+#[test]
+fn an_invalid_fixture_is_reported_with_its_json_path_and_a_help() {
+    let dir = scratch("invalid");
+    let fixture = with_expectation(&dir, r#"["SWAP-OW-CREATE-12"]"#, r#"{"fail": 12}"#);
+    let out = harness(&["replay", &fixture]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("harness::fixture::invalid")
+            && stderr.contains("changed.json: $.expect.fail")
+            && stderr.contains("expected a string")
+            && stderr.contains("fixtures/README.md"),
+        "{stderr}"
     );
 }
