@@ -46,6 +46,26 @@ pub enum Error {
         )
     )]
     NoFixtures { paths: Vec<PathBuf> },
+    #[error(
+        "no fixtures/ directory in {} or above it (looked for a directory holding fixtures/ and validators/, or a git root holding fixtures/)",
+        cwd.display()
+    )]
+    #[diagnostic(
+        code(harness::no_root),
+        help(
+            "run the harness inside a p2p-defi-kernel checkout, or name the fixture files or directories"
+        )
+    )]
+    NoRoot { cwd: PathBuf },
+    #[error("cannot read the current directory")]
+    #[diagnostic(code(harness::io))]
+    CurrentDir { source: std::io::Error },
+    #[error("{}: cannot enter the repository root", root.display())]
+    #[diagnostic(code(harness::io))]
+    EnterRoot {
+        root: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{} fixture(s) could not be {done}", failures.len())]
     #[diagnostic(code(harness::bad_fixtures))]
     BadFixtures {
@@ -111,13 +131,103 @@ fn shown(paths: &[PathBuf]) -> String {
     shown.join(", ")
 }
 
-/// Writes a report to standard output.
+/// Where the binary stands: the current directory, and the repository root found from it
+/// ([`find_root`]). The binary works from the root, so that every path it reports is relative
+/// to it; paths the user gives are rebased onto it ([`Workspace::path`]).
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The directory the binary was started in.
+    pub cwd: PathBuf,
+    /// The repository root, when one was found.
+    pub root: Option<PathBuf>,
+}
+
+impl Workspace {
+    /// Finds the root from the current directory and moves there.
+    pub fn enter() -> Result<Workspace, Error> {
+        let cwd = std::env::current_dir().map_err(|source| Error::CurrentDir { source })?;
+        let root = find_root(&cwd);
+        if let Some(root) = &root {
+            std::env::set_current_dir(root).map_err(|source| Error::EnterRoot {
+                root: root.clone(),
+                source,
+            })?;
+        }
+        Ok(Workspace { cwd, root })
+    }
+
+    /// A path the user gave (relative to where they stand), as the binary, working from the
+    /// root, must name it: relative to the root when it lies below it, absolute otherwise.
+    pub fn path(&self, given: &Path) -> PathBuf {
+        let Some(root) = &self.root else {
+            return given.to_path_buf();
+        };
+        let absolute = normalise(&self.cwd.join(given));
+        match absolute.strip_prefix(root) {
+            Ok(below) if below.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(below) => below.to_path_buf(),
+            Err(_) => absolute,
+        }
+    }
+
+    /// The fixture paths of a command: those given, rebased, or `fixtures/` under the root.
+    pub fn fixture_paths(&self, given: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+        if !given.is_empty() {
+            return Ok(given.iter().map(|p| self.path(p)).collect());
+        }
+        match &self.root {
+            Some(_) => Ok(vec![PathBuf::from("fixtures")]),
+            None => Err(Error::NoRoot {
+                cwd: self.cwd.clone(),
+            }),
+        }
+    }
+}
+
+/// The repository root seen from `start`: `start` itself when it holds `fixtures/`, else the
+/// nearest directory above it holding both `fixtures/` and `validators/`, or the git root (the
+/// directory holding `.git`) when it holds `fixtures/`. The search stops at the git root.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let fixtures = dir.join("fixtures").is_dir();
+        let git_root = dir.join(".git").exists();
+        if fixtures && (dir == start || git_root || dir.join("validators").is_dir()) {
+            return Some(dir.to_path_buf());
+        }
+        if git_root {
+            return None;
+        }
+    }
+    None
+}
+
+/// `path` without `.` and with each `..` taking away the component before it, without asking
+/// the file system (the path may not exist).
+fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Writes a report to standard output. A closed standard output (`harness ... | head`) is a
+/// quiet end of the report, as in other Unix tools, not an error; every command prints through
+/// here.
 pub fn print(text: &str) -> Result<(), Error> {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::Stdout { source })
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.map_err(|source| Error::Stdout { source }),
+    }
 }
 
 /// `harness replay`: replays every fixture under `paths` and prints the report.
@@ -167,20 +277,6 @@ pub enum BudgetMode {
     Update,
 }
 
-/// The bundled fixtures directory.
-fn fixtures_root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
-}
-
-/// The paths a command works on: those given, or the bundled fixtures directory.
-fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![fixtures_root()]
-    } else {
-        paths.to_vec()
-    }
-}
-
 /// Every fixture under `paths`; finding none is an error naming the paths.
 fn fixture_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let files = replay::collect(paths)?;
@@ -209,8 +305,7 @@ pub fn budget(
     all: bool,
 ) -> Result<Exit, Error> {
     let params = load_params(params)?;
-    let paths = roots(paths);
-    let files = fixture_files(&paths)?;
+    let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
     let replays = parallel::map(&files, |file| replay::replay_file(file, &params));
@@ -228,9 +323,9 @@ pub fn budget(
             mode == BudgetMode::Update,
         )?);
     }
-    lines.extend(budget::orphan_lines(&paths, mode == BudgetMode::Update)?);
+    lines.extend(budget::orphan_lines(paths, mode == BudgetMode::Update)?);
     // Script sizes are recorded at the top of the directory given (fixtures/ by default).
-    if let [root] = paths.as_slice()
+    if let [root] = paths
         && root.is_dir()
     {
         lines.extend(budget::scripts_against_baseline(
@@ -480,7 +575,7 @@ pub fn what_if(
 ) -> Result<Exit, Error> {
     let base = load_params(base)?;
     let other = Params::load(other)?;
-    let files = fixture_files(&roots(paths))?;
+    let files = fixture_files(paths)?;
     let mut rows: Vec<serde_json::Value> = Vec::new();
     let mut failures = Vec::new();
     let status = |r: &Replayed| {
@@ -583,7 +678,7 @@ pub fn attack(
     params: Option<&Path>,
 ) -> Result<Exit, Error> {
     let params = load_params(params)?;
-    let files = fixture_files(&roots(paths))?;
+    let files = fixture_files(paths)?;
     let mut reports = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
     for report in parallel::map(&files, |file| {
@@ -687,7 +782,7 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
 /// `harness coverage`: which fixtures cover each rule of the catalogue (only the rules whose ID
 /// starts with one of `prefixes`, when any is given).
 pub fn coverage(paths: &[PathBuf], prefixes: &[String], format: Format) -> Result<Exit, Error> {
-    let files = fixture_files(&roots(paths))?;
+    let files = fixture_files(paths)?;
     let mut fixtures = Vec::with_capacity(files.len());
     for file in files {
         let fixture = crate::fixture::load(&file)?;
@@ -775,5 +870,58 @@ mod tests {
         assert_eq!(name("fixtures/x.json"), "x");
         assert_eq!(name("/tmp/other/y.json"), "y");
         assert_eq!(name("../z.json"), "z");
+    }
+
+    #[test]
+    fn the_root_is_found_from_below_and_not_past_the_git_root() {
+        let base = std::env::temp_dir().join(format!("harness-root-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let repo = base.join("repo");
+        for dir in ["fixtures/swaps", "validators", "harness/src"] {
+            std::fs::create_dir_all(repo.join(dir)).unwrap();
+        }
+        assert_eq!(find_root(&repo), Some(repo.clone()));
+        assert_eq!(find_root(&repo.join("harness/src")), Some(repo.clone()));
+        assert_eq!(find_root(&repo.join("fixtures/swaps")), Some(repo.clone()));
+        // A git root holding fixtures/ needs no validators/; nothing above a git root counts.
+        let other = base.join("other");
+        std::fs::create_dir_all(other.join("fixtures")).unwrap();
+        std::fs::create_dir_all(other.join("nested/.git")).unwrap();
+        std::fs::create_dir_all(other.join("nested/deep")).unwrap();
+        assert_eq!(find_root(&other.join("nested/deep")), None);
+        std::fs::create_dir_all(other.join("nested/fixtures")).unwrap();
+        assert_eq!(
+            find_root(&other.join("nested/deep")),
+            Some(other.join("nested"))
+        );
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn paths_given_are_rebased_onto_the_root() {
+        let ws = Workspace {
+            cwd: PathBuf::from("/repo/harness/src"),
+            root: Some(PathBuf::from("/repo")),
+        };
+        let path = |p: &str| ws.path(Path::new(p));
+        assert_eq!(path("../../fixtures/a.json"), Path::new("fixtures/a.json"));
+        assert_eq!(path("x.json"), Path::new("harness/src/x.json"));
+        assert_eq!(path("/repo/fixtures"), Path::new("fixtures"));
+        assert_eq!(path("../.."), Path::new("."));
+        assert_eq!(path("/tmp/y.json"), Path::new("/tmp/y.json"));
+        assert_eq!(path("../../../elsewhere"), Path::new("/elsewhere"));
+        assert_eq!(
+            ws.fixture_paths(&[]).unwrap(),
+            vec![PathBuf::from("fixtures")]
+        );
+        let lost = Workspace {
+            cwd: PathBuf::from("/tmp"),
+            root: None,
+        };
+        assert_eq!(lost.path(Path::new("a.json")), Path::new("a.json"));
+        assert!(matches!(
+            lost.fixture_paths(&[]),
+            Err(Error::NoRoot { cwd }) if cwd == Path::new("/tmp")
+        ));
     }
 }
