@@ -31,6 +31,12 @@ fn text(out: &Output) -> (String, String) {
     )
 }
 
+/// Asserts that `text` mentions every one of `parts`.
+fn assert_mentions(text: &str, parts: &[&str]) {
+    let missing: Vec<&&str> = parts.iter().filter(|p| !text.contains(**p)).collect();
+    assert!(missing.is_empty(), "{missing:?} not in:\n{text}");
+}
+
 /// A scratch checkout: `fixtures/` holding the example create fixture (as `create.json`) with its
 /// baseline and the script-size baseline, an empty `validators/`, and a subdirectory `sub/`.
 fn checkout(test: &str) -> PathBuf {
@@ -138,12 +144,14 @@ fn replay_exits_two_on_bad_input_and_names_the_file() {
         "{stderr}"
     );
     // A diagnostic: the code, and the text quoted at the place the parser stopped.
-    assert!(
-        stderr.contains("harness::bad_fixtures")
-            && stderr.contains("1 fixture(s) could not be replayed")
-            && stderr.contains("harness::fixture::syntax")
-            && stderr.contains("{\"description\": "),
-        "{stderr}"
+    assert_mentions(
+        &stderr,
+        &[
+            "harness::bad_fixtures",
+            "1 fixture(s) could not be replayed",
+            "harness::fixture::syntax",
+            "{\"description\": ",
+        ],
     );
 
     let missing = harness(&["replay", "no/such/dir"]);
@@ -428,12 +436,14 @@ fn an_invalid_fixture_is_reported_with_its_json_path_and_a_help() {
     let out = harness(&["replay", &fixture]);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("harness::fixture::invalid")
-            && stderr.contains("changed.json: $.expect.fail")
-            && stderr.contains("expected a string")
-            && stderr.contains("fixtures/README.md"),
-        "{stderr}"
+    assert_mentions(
+        &stderr,
+        &[
+            "harness::fixture::invalid",
+            "changed.json: $.expect.fail",
+            "expected a string",
+            "fixtures/README.md",
+        ],
     );
 }
 
@@ -477,12 +487,15 @@ fn commands_without_paths_outside_a_checkout_say_what_was_looked_for() {
         let out = harness_in(&dir, args);
         let (stdout, stderr) = text(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
-        assert!(
-            stderr.contains("harness::no_root")
-                && stderr.contains(&format!("no fixtures/ directory in {}", dir.display()))
-                && stderr.contains("fixtures/ and validators/")
-                && stderr.contains("git root"),
-            "{args:?}: {stderr}"
+        let looked_in = format!("no fixtures/ directory in {}", dir.display());
+        assert_mentions(
+            &stderr,
+            &[
+                "harness::no_root",
+                &looked_in,
+                "fixtures/ and validators/",
+                "git root",
+            ],
         );
     }
 }
