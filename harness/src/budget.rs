@@ -21,7 +21,7 @@ use std::{
 /// A baseline file that could not be read, parsed, written or removed.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
-    #[error("{}: cannot read the budget baseline", path.display())]
+    #[error("{}: cannot read the budget baseline: {source}", path.display())]
     #[diagnostic(code(harness::budget::io))]
     Read {
         path: PathBuf,
@@ -39,13 +39,13 @@ pub enum Error {
         /// What was expected and what was found.
         message: String,
     },
-    #[error("{}: cannot write the budget baseline", path.display())]
+    #[error("{}: cannot write the budget baseline: {source}", path.display())]
     #[diagnostic(code(harness::budget::write))]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{}: cannot remove the orphaned budget baseline", path.display())]
+    #[error("{}: cannot remove the orphaned budget baseline: {source}", path.display())]
     #[diagnostic(code(harness::budget::remove))]
     Remove {
         path: PathBuf,

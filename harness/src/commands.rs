@@ -57,10 +57,10 @@ pub enum Error {
         )
     )]
     NoRoot { cwd: PathBuf },
-    #[error("cannot read the current directory")]
+    #[error("cannot read the current directory: {source}")]
     #[diagnostic(code(harness::io))]
     CurrentDir { source: std::io::Error },
-    #[error("{}: cannot enter the repository root", root.display())]
+    #[error("{}: cannot enter the repository root: {source}", root.display())]
     #[diagnostic(code(harness::io))]
     EnterRoot {
         root: PathBuf,
@@ -89,29 +89,37 @@ pub enum Error {
     #[error("unknown action `{name}`")]
     #[diagnostic(code(harness::unknown_action), help("the actions are: {}", known.join(", ")))]
     UnknownAction { name: String, known: Vec<String> },
-    #[error("{}: cannot write the emitted transaction", path.display())]
+    #[error("{}: cannot write the emitted transaction: {source}", path.display())]
     #[diagnostic(code(harness::emit))]
     Emit {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write the report to standard output")]
+    #[error("cannot write the report to standard output: {source}")]
     #[diagnostic(code(harness::stdout))]
     Stdout { source: std::io::Error },
 }
 
 /// One fixture that could not be worked on, listed with the others in [`Error::BadFixtures`].
+/// Each keeps its diagnostic (code, file, JSON path, help) but not its cause chain: messages end
+/// with their cause already, and miette lists related diagnostics with their chain.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Failure {
-    #[error(transparent)]
+    #[error("{0}")]
     #[diagnostic(transparent)]
-    Replay(#[from] replay::Error),
-    #[error(transparent)]
+    Replay(replay::Error),
+    #[error("{0}")]
     #[diagnostic(transparent)]
     Attack(crate::attack::Error),
     #[error("{count} attack(s) could not be built (engine errors, listed in the report)")]
     #[diagnostic(code(harness::attack::engine))]
     Engine { count: usize },
+}
+
+impl From<replay::Error> for Failure {
+    fn from(err: replay::Error) -> Failure {
+        Failure::Replay(err)
+    }
 }
 
 impl From<crate::attack::Error> for Failure {

@@ -56,7 +56,7 @@ pub struct RedeemerRun {
 /// `Rc` terms, which cannot cross threads, so their message is kept.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
-    #[error("the built transaction does not decode as Conway")]
+    #[error("the built transaction does not decode as Conway: {0}")]
     #[diagnostic(code(harness::eval::decode))]
     Decode(#[from] pallas_codec::minicbor::decode::Error),
     #[error("the built transaction is not a Conway transaction")]

@@ -139,8 +139,11 @@ fn main() -> ExitCode {
         Ok(Exit::Mismatch) => 1,
         Err(err) => {
             use std::io::Write as _;
-            // Long messages (a file, a JSON path, what was expected) stay on one line each.
-            let handler = miette::GraphicalReportHandler::new().with_wrap_lines(false);
+            // Long messages (a file, a JSON path, what was expected) stay on one line each. Every
+            // message already ends with its cause, which the chain would only repeat.
+            let handler = miette::GraphicalReportHandler::new()
+                .with_wrap_lines(false)
+                .without_cause_chain();
             let mut text = String::new();
             if handler.render_report(&mut text, &err).is_err() {
                 text = format!("error: {err}");

@@ -81,7 +81,7 @@ pub struct Params {
 /// embedded set.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
-    #[error("{}: cannot read the parameter file", path.display())]
+    #[error("{}: cannot read the parameter file: {source}", path.display())]
     #[diagnostic(code(harness::params::io))]
     Read {
         path: PathBuf,

@@ -28,12 +28,12 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Fixture(#[from] fixture::Error),
-    /// The fixture resolves but its transaction cannot be built (the cause says why).
-    #[error("{}: the transaction cannot be built", path.display())]
+    /// The fixture resolves but its transaction cannot be built.
+    #[error("{}: the transaction cannot be built: {source}", path.display())]
     #[diagnostic(code(harness::replay::build))]
     Build { path: PathBuf, source: tx::Error },
-    /// The transaction is built but cannot be evaluated (the cause says why).
-    #[error("{}: the transaction cannot be evaluated", path.display())]
+    /// The transaction is built but cannot be evaluated.
+    #[error("{}: the transaction cannot be evaluated: {source}", path.display())]
     #[diagnostic(code(harness::replay::eval))]
     Eval { path: PathBuf, source: eval::Error },
     #[error("{}: the fee did not settle after {rounds} rounds", path.display())]
@@ -48,7 +48,7 @@ pub enum Error {
         help("give fixture files or directories that exist")
     )]
     NotFound { path: PathBuf },
-    #[error("{}: cannot read the directory", path.display())]
+    #[error("{}: cannot read the directory: {source}", path.display())]
     #[diagnostic(code(harness::replay::io))]
     ReadDir {
         path: PathBuf,

@@ -316,6 +316,12 @@ fn an_unbalanced_fixture_is_bad_input_naming_what_is_missing() {
     );
     assert!(stderr.contains("lovelace left over"), "{stderr}");
     assert!(stderr.contains("harness::replay::build"), "{stderr}");
+    // The message ends with its cause; the rendering does not repeat it as a chain.
+    assert_eq!(
+        stderr.matches("value does not balance").count(),
+        1,
+        "{stderr}"
+    );
 
     // With a change output, spending more than the inputs hold is reported as missing.
     let mut json: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
