@@ -387,7 +387,10 @@ pub fn capacity(
                 format!("over {}", p.over.join(", "))
             };
             let dusted = if load == Load::Dust { " (dust)" } else { "" };
-            eprintln!(
+            // Progress is a courtesy: a closed standard error does not stop the search.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
                 "{}{dusted}: {} actions, {} mem, {} steps, {} bytes: {verdict}",
                 action.name(),
                 p.n,
