@@ -7,8 +7,8 @@
 //! the truth. `--update` rewrites them.
 
 use crate::{
-    deploy::{Build, Deployment},
-    replay::Replayed,
+    deploy::Build,
+    replay::{self, DeploymentError, Replayed},
     report::{self, Format},
 };
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,47 @@ use std::{
     fmt::Write as _,
     path::{Path, PathBuf},
 };
+
+/// A baseline file that could not be read, parsed, written or removed.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error("{}: cannot read the budget baseline: {source}", path.display())]
+    #[diagnostic(code(harness::budget::io))]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {json_path}: {message}", path.display())]
+    #[diagnostic(
+        code(harness::budget::invalid),
+        help("baselines are written by `harness budget --update`; rewrite this one with it")
+    )]
+    Parse {
+        path: PathBuf,
+        /// JSONPath of the offending value (`$` is the document).
+        json_path: String,
+        /// What was expected and what was found.
+        message: String,
+    },
+    #[error("{}: cannot write the budget baseline: {source}", path.display())]
+    #[diagnostic(code(harness::budget::write))]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot remove the orphaned budget baseline: {source}", path.display())]
+    #[diagnostic(code(harness::budget::remove))]
+    Remove {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Walk(#[from] replay::Error),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deployment(#[from] DeploymentError),
+}
 
 /// One redeemer's cost of record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,8 +141,8 @@ pub fn scripts_path(fixtures_root: &Path) -> PathBuf {
 }
 
 /// Compiled sizes of the scripts of record, by name.
-pub fn script_sizes() -> Result<BTreeMap<String, u64>, String> {
-    let deployment = Deployment::of(Build::Record)?;
+pub fn script_sizes() -> Result<BTreeMap<String, u64>, DeploymentError> {
+    let deployment = replay::deployment(Build::Record)?;
     Ok(deployment
         .scripts
         .iter()
@@ -110,7 +151,7 @@ pub fn script_sizes() -> Result<BTreeMap<String, u64>, String> {
 }
 
 /// Baseline files under `paths` whose fixture no longer exists.
-pub fn orphans(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
+pub fn orphans(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
     for path in paths.iter().filter(|p| p.is_dir()) {
         walk_baselines(path, &mut found)?;
@@ -125,9 +166,13 @@ pub fn orphans(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
     Ok(found)
 }
 
-fn walk_baselines(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+fn walk_baselines(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let unreadable = |source| replay::Error::ReadDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
         if path.is_dir() {
             walk_baselines(&path, found)?;
         } else if path.to_str().is_some_and(|p| p.ends_with(".budget.json")) {
@@ -143,7 +188,7 @@ pub fn against_baseline(
     fixture: &Path,
     replayed: &Replayed,
     update: bool,
-) -> Result<Vec<Line>, String> {
+) -> Result<Vec<Line>, Error> {
     let current = Budget::of(replayed);
     let path = baseline_path(fixture);
     let baseline: Option<Budget> = read(&path)?;
@@ -159,7 +204,7 @@ pub fn against_baseline(
 
 /// The compiled sizes of the scripts of record against the baseline at the top of `root`; with
 /// `update`, the baseline is rewritten where they differ.
-pub fn scripts_against_baseline(root: &Path, update: bool) -> Result<Vec<Line>, String> {
+pub fn scripts_against_baseline(root: &Path, update: bool) -> Result<Vec<Line>, Error> {
     let sizes = script_sizes()?;
     let path = scripts_path(root);
     let recorded: BTreeMap<String, u64> = read(&path)?.unwrap_or_default();
@@ -171,12 +216,15 @@ pub fn scripts_against_baseline(root: &Path, update: bool) -> Result<Vec<Line>, 
 
 /// A line for each baseline file under `paths` whose fixture is gone; with `update`, the file
 /// is removed.
-pub fn orphan_lines(paths: &[PathBuf], update: bool) -> Result<Vec<Line>, String> {
-    let orphans = orphans(paths).map_err(|e| e.to_string())?;
+pub fn orphan_lines(paths: &[PathBuf], update: bool) -> Result<Vec<Line>, Error> {
+    let orphans = orphans(paths)?;
     let mut lines = Vec::with_capacity(orphans.len());
     for orphan in orphans {
         if update {
-            std::fs::remove_file(&orphan).map_err(|e| format!("{}: {e}", orphan.display()))?;
+            std::fs::remove_file(&orphan).map_err(|source| Error::Remove {
+                path: orphan.clone(),
+                source,
+            })?;
         }
         lines.push(Line {
             subject: orphan.display().to_string(),
@@ -294,20 +342,35 @@ pub fn compare_figures(
 }
 
 /// Reads a baseline file; a missing file is `None`, an unreadable one an error naming it.
-pub fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, String> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| format!("{}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
+pub fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(de)
+        .map(Some)
+        .map_err(|e| Error::Parse {
+            path: path.to_path_buf(),
+            json_path: format!("${}", e.path()),
+            message: e.inner().to_string(),
+        })
 }
 
 /// Writes a baseline file as pretty JSON with a final newline.
-pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
+    // Baselines are maps, lists and numbers: serialising them cannot fail.
+    let text = report::json(value);
+    std::fs::write(path, text).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Renders the lines that matter (every change, or all lines when `all`).

@@ -5,12 +5,12 @@ use crate::{
     budget,
     capacity::{self, Adversarial, Batch, Capacity, DustEntry, Dusted, Load},
     coverage,
-    deploy::{Build, Deployment},
+    deploy::Build,
     fixture::ExpectSpec,
     parallel,
     params::{self, Params},
     protocols,
-    replay::{self, Replayed},
+    replay::{self, DeploymentError, Replayed},
     report::{self, Format},
     scenario::Expect,
 };
@@ -29,27 +29,214 @@ pub enum Exit {
     Mismatch,
 }
 
-/// Why a command could not run: bad input, usage or I/O (exit code 2).
+/// Why a command could not run: bad input, usage or I/O (exit code 2). Rendered by the binary
+/// as a miette diagnostic; nothing below is flattened into a string on the way.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
     #[error(transparent)]
+    #[diagnostic(transparent)]
     Params(#[from] params::Error),
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("no fixture found under {0}")]
-    NoFixtures(String),
-    #[error("{count} fixture(s) could not be replayed:\n{details}")]
-    BadFixtures { count: usize, details: String },
     #[error(transparent)]
+    #[diagnostic(transparent)]
+    Paths(#[from] replay::Error),
+    #[error("no fixture found under {}", shown(paths))]
+    #[diagnostic(
+        code(harness::no_fixtures),
+        help(
+            "fixtures are the .json files other than *.budget.json, protocol-params*.json and schema.json"
+        )
+    )]
+    NoFixtures { paths: Vec<PathBuf> },
+    #[error(
+        "no fixtures/ directory in {} or above it (looked for a directory holding fixtures/ and validators/, or a git root holding fixtures/)",
+        cwd.display()
+    )]
+    #[diagnostic(
+        code(harness::no_root),
+        help(
+            "run the harness inside a p2p-defi-kernel checkout, or name the fixture files or directories"
+        )
+    )]
+    NoRoot { cwd: PathBuf },
+    #[error("cannot read the current directory: {source}")]
+    #[diagnostic(code(harness::io))]
+    CurrentDir { source: std::io::Error },
+    #[error("{}: cannot enter the repository root: {source}", root.display())]
+    #[diagnostic(code(harness::io))]
+    EnterRoot {
+        root: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} fixture(s) could not be {done}", failures.len())]
+    #[diagnostic(code(harness::bad_fixtures))]
+    BadFixtures {
+        /// What the command does to a fixture: `replayed`, `attacked`, ...
+        done: &'static str,
+        #[related]
+        failures: Vec<Failure>,
+    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Fixture(#[from] crate::fixture::Error),
-    #[error("deployment: {0}")]
-    Deployment(String),
-    #[error("budget baseline {0}")]
-    Baseline(String),
     #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deployment(#[from] DeploymentError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Budget(#[from] budget::Error),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Capacity(#[from] capacity::Error),
-    #[error("unknown action `{0}` (expected one of: {1})")]
-    UnknownAction(String, String),
+    #[error("unknown action `{name}`")]
+    #[diagnostic(code(harness::unknown_action), help("the actions are: {}", known.join(", ")))]
+    UnknownAction { name: String, known: Vec<String> },
+    #[error("{}: cannot write the emitted transaction: {source}", path.display())]
+    #[diagnostic(code(harness::emit))]
+    Emit {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write the report to standard output: {source}")]
+    #[diagnostic(code(harness::stdout))]
+    Stdout { source: std::io::Error },
+}
+
+/// One fixture that could not be worked on, listed with the others in [`Error::BadFixtures`].
+/// Each keeps its diagnostic (code, file, JSON path, help) but not its cause chain: messages end
+/// with their cause already, and miette lists related diagnostics with their chain.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Failure {
+    #[error("{0}")]
+    #[diagnostic(transparent)]
+    Replay(replay::Error),
+    #[error("{0}")]
+    #[diagnostic(transparent)]
+    Attack(crate::attack::Error),
+    #[error("{count} attack(s) could not be built (engine errors, listed in the report)")]
+    #[diagnostic(code(harness::attack::engine))]
+    Engine { count: usize },
+}
+
+impl From<replay::Error> for Failure {
+    fn from(err: replay::Error) -> Failure {
+        Failure::Replay(err)
+    }
+}
+
+impl From<crate::attack::Error> for Failure {
+    /// Keeps the fixture's and the replay's own diagnostics (code, file, JSON path).
+    fn from(err: crate::attack::Error) -> Failure {
+        match err {
+            crate::attack::Error::Fixture(err) => Failure::Replay(err.into()),
+            crate::attack::Error::Replay(err) => Failure::Replay(err),
+            other => Failure::Attack(other),
+        }
+    }
+}
+
+/// Paths as a list for a message.
+fn shown(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
+}
+
+/// Where the binary stands: the current directory, and the repository root found from it
+/// ([`find_root`]). The binary works from the root, so that every path it reports is relative
+/// to it; paths the user gives are rebased onto it ([`Workspace::path`]).
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The directory the binary was started in.
+    pub cwd: PathBuf,
+    /// The repository root, when one was found.
+    pub root: Option<PathBuf>,
+}
+
+impl Workspace {
+    /// Finds the root from the current directory and moves there.
+    pub fn enter() -> Result<Workspace, Error> {
+        let cwd = std::env::current_dir().map_err(|source| Error::CurrentDir { source })?;
+        let root = find_root(&cwd);
+        if let Some(root) = &root {
+            std::env::set_current_dir(root).map_err(|source| Error::EnterRoot {
+                root: root.clone(),
+                source,
+            })?;
+        }
+        Ok(Workspace { cwd, root })
+    }
+
+    /// A path the user gave (relative to where they stand), as the binary, working from the
+    /// root, must name it: relative to the root when it lies below it, absolute otherwise.
+    pub fn path(&self, given: &Path) -> PathBuf {
+        let Some(root) = &self.root else {
+            return given.to_path_buf();
+        };
+        let absolute = normalise(&self.cwd.join(given));
+        match absolute.strip_prefix(root) {
+            Ok(below) if below.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(below) => below.to_path_buf(),
+            Err(_) => absolute,
+        }
+    }
+
+    /// The fixture paths of a command: those given, rebased, or `fixtures/` under the root.
+    pub fn fixture_paths(&self, given: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+        if !given.is_empty() {
+            return Ok(given.iter().map(|p| self.path(p)).collect());
+        }
+        match &self.root {
+            Some(_) => Ok(vec![PathBuf::from("fixtures")]),
+            None => Err(Error::NoRoot {
+                cwd: self.cwd.clone(),
+            }),
+        }
+    }
+}
+
+/// The repository root seen from `start`: `start` itself when it holds `fixtures/`, else the
+/// nearest directory above it holding both `fixtures/` and `validators/`, or the git root (the
+/// directory holding `.git`) when it holds `fixtures/`. The search stops at the git root.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let fixtures = dir.join("fixtures").is_dir();
+        let git_root = dir.join(".git").exists();
+        if fixtures && (dir == start || git_root || dir.join("validators").is_dir()) {
+            return Some(dir.to_path_buf());
+        }
+        if git_root {
+            return None;
+        }
+    }
+    None
+}
+
+/// `path` without `.` and with each `..` taking away the component before it, without asking
+/// the file system (the path may not exist).
+fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Writes a report to standard output. A closed standard output (`harness ... | head`) is a
+/// quiet end of the report, as in other Unix tools, not an error; every command prints through
+/// here.
+pub fn print(text: &str) -> Result<(), Error> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.map_err(|source| Error::Stdout { source }),
+    }
 }
 
 /// `harness replay`: replays every fixture under `paths` and prints the report.
@@ -71,14 +258,14 @@ pub fn replay(
                 }
                 lines.push(report::line(&replayed, &params));
             }
-            Err(err) => failures.push(err.to_string()),
+            Err(err) => failures.push(err.into()),
         }
     }
-    print!("{}", report::render(&lines, &params, format));
+    print(&report::render(&lines, &params, format))?;
     if !failures.is_empty() {
         return Err(Error::BadFixtures {
-            count: failures.len(),
-            details: failures.join("\n"),
+            done: "replayed",
+            failures,
         });
     }
     Ok(if lines.iter().all(|l| l.matches) {
@@ -99,26 +286,13 @@ pub enum BudgetMode {
     Update,
 }
 
-/// The bundled fixtures directory.
-fn fixtures_root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
-}
-
-/// The paths a command works on: those given, or the bundled fixtures directory.
-fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
-    if paths.is_empty() {
-        vec![fixtures_root()]
-    } else {
-        paths.to_vec()
-    }
-}
-
 /// Every fixture under `paths`; finding none is an error naming the paths.
 fn fixture_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let files = replay::collect(paths)?;
     if files.is_empty() {
-        let named: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(Error::NoFixtures(named.join(", ")));
+        return Err(Error::NoFixtures {
+            paths: paths.to_vec(),
+        });
     }
     Ok(files)
 }
@@ -140,8 +314,7 @@ pub fn budget(
     all: bool,
 ) -> Result<Exit, Error> {
     let params = load_params(params)?;
-    let paths = roots(paths);
-    let files = fixture_files(&paths)?;
+    let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
     let replays = parallel::map(&files, |file| replay::replay_file(file, &params));
@@ -149,32 +322,32 @@ pub fn budget(
         let replayed = match replayed {
             Ok(replayed) => replayed,
             Err(err) => {
-                failures.push(err.to_string());
+                failures.push(err.into());
                 continue;
             }
         };
-        lines.extend(
-            budget::against_baseline(file, &replayed, mode == BudgetMode::Update)
-                .map_err(Error::Baseline)?,
-        );
+        lines.extend(budget::against_baseline(
+            file,
+            &replayed,
+            mode == BudgetMode::Update,
+        )?);
     }
-    lines
-        .extend(budget::orphan_lines(&paths, mode == BudgetMode::Update).map_err(Error::Baseline)?);
+    lines.extend(budget::orphan_lines(paths, mode == BudgetMode::Update)?);
     // Script sizes are recorded at the top of the directory given (fixtures/ by default).
-    if let [root] = paths.as_slice()
+    if let [root] = paths
         && root.is_dir()
     {
-        lines.extend(
-            budget::scripts_against_baseline(root, mode == BudgetMode::Update)
-                .map_err(Error::Baseline)?,
-        );
+        lines.extend(budget::scripts_against_baseline(
+            root,
+            mode == BudgetMode::Update,
+        )?);
     }
 
-    print!("{}", budget::render(&lines, format, all));
+    print(&budget::render(&lines, format, all))?;
     if !failures.is_empty() {
         return Err(Error::BadFixtures {
-            count: failures.len(),
-            details: failures.join("\n"),
+            done: "replayed",
+            failures,
         });
     }
     let changed = lines.iter().any(|l| !l.change.passes());
@@ -205,9 +378,9 @@ pub fn capacity(
                     .iter()
                     .copied()
                     .find(|a| a.name() == *name)
-                    .ok_or_else(|| {
-                        let names: Vec<String> = known.iter().map(|a| a.name()).collect();
-                        Error::UnknownAction(name.clone(), names.join(", "))
+                    .ok_or_else(|| Error::UnknownAction {
+                        name: name.clone(),
+                        known: known.iter().map(|a| a.name()).collect(),
                     })
             })
             .collect::<Result<_, _>>()?
@@ -221,9 +394,15 @@ pub fn capacity(
                 format!("over {}", p.over.join(", "))
             };
             let dusted = if load == Load::Dust { " (dust)" } else { "" };
-            eprintln!(
+            // Progress is a courtesy: a closed standard error does not stop the search.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
                 "{name}{dusted}: {} actions, {} mem, {} steps, {} bytes: {verdict}",
-                p.n, p.mem, p.steps, p.size
+                p.n,
+                p.mem,
+                p.steps,
+                p.size
             );
         }
     };
@@ -256,8 +435,12 @@ pub fn capacity(
     } else {
         None
     };
-    let out = render_capacity(&table, adversarial.as_ref(), &params, format);
-    print!("{out}");
+    print(&render_capacity(
+        &table,
+        adversarial.as_ref(),
+        &params,
+        format,
+    ))?;
     Ok(Exit::Success)
 }
 
@@ -404,7 +587,7 @@ pub fn what_if(
 ) -> Result<Exit, Error> {
     let base = load_params(base)?;
     let other = Params::load(other)?;
-    let files = fixture_files(&roots(paths))?;
+    let files = fixture_files(paths)?;
     let mut rows: Vec<serde_json::Value> = Vec::new();
     let mut failures = Vec::new();
     let status = |r: &Replayed| {
@@ -429,7 +612,7 @@ pub fn what_if(
                     rows.push(serde_json::json!({ "subject": file.display().to_string(), "base": was, "other": now }));
                 }
             }
-            (Err(err), _) | (_, Err(err)) => failures.push(err.to_string()),
+            (Err(err), _) | (_, Err(err)) => failures.push(err.into()),
         }
     }
     if capacity {
@@ -487,11 +670,11 @@ pub fn what_if(
             );
         }
     }
-    print!("{out}");
+    print(&out)?;
     if !failures.is_empty() {
         return Err(Error::BadFixtures {
-            count: failures.len(),
-            details: failures.join("\n"),
+            done: "replayed",
+            failures,
         });
     }
     Ok(Exit::Success)
@@ -508,7 +691,7 @@ pub fn attack(
     params: Option<&Path>,
 ) -> Result<Exit, Error> {
     let params = load_params(params)?;
-    let files = fixture_files(&roots(paths))?;
+    let files = fixture_files(paths)?;
     let mut reports = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
     for report in parallel::map(&files, |file| {
@@ -516,20 +699,18 @@ pub fn attack(
     }) {
         match report {
             Ok(report) => reports.push(report),
-            Err(err) => failures.push(err.to_string()),
+            Err(err) => failures.push(err.into()),
         }
     }
-    print!("{}", crate::attack::render(&reports, format));
+    print(&crate::attack::render(&reports, format))?;
     let broken: usize = reports.iter().map(|r| r.errors()).sum();
     if broken > 0 {
-        failures.push(format!(
-            "{broken} attack(s) could not be built (engine errors, listed above)"
-        ));
+        failures.push(Failure::Engine { count: broken });
     }
     if !failures.is_empty() {
         return Err(Error::BadFixtures {
-            count: failures.len(),
-            details: failures.join("\n"),
+            done: "attacked",
+            failures,
         });
     }
     Ok(if reports.iter().any(|r| r.accepted() > 0) {
@@ -541,7 +722,7 @@ pub fn attack(
 
 /// `harness scripts`: every deployed script of record.
 pub fn scripts(format: Format) -> Result<Exit, Error> {
-    let deployment = Deployment::of(Build::Record).map_err(Error::Deployment)?;
+    let deployment = replay::deployment(Build::Record)?;
     let rows: Vec<serde_json::Value> = deployment
         .scripts
         .iter()
@@ -607,14 +788,14 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
             }
         }
     }
-    println!("{}", out.trim_end());
+    print(&format!("{}\n", out.trim_end()))?;
     Ok(Exit::Success)
 }
 
 /// `harness coverage`: which fixtures cover each rule of the catalogue (only the rules whose ID
 /// starts with one of `prefixes`, when any is given).
 pub fn coverage(paths: &[PathBuf], prefixes: &[String], format: Format) -> Result<Exit, Error> {
-    let files = fixture_files(&roots(paths))?;
+    let files = fixture_files(paths)?;
     let mut fixtures = Vec::with_capacity(files.len());
     for file in files {
         let fixture = crate::fixture::load(&file)?;
@@ -628,7 +809,7 @@ pub fn coverage(paths: &[PathBuf], prefixes: &[String], format: Format) -> Resul
     if !prefixes.is_empty() {
         table.retain(|rule| prefixes.iter().any(|p| rule.id.starts_with(p.as_str())));
     }
-    print!("{}", coverage::render(&table, format));
+    print(&coverage::render(&table, format))?;
     Ok(if table.iter().all(|r| r.complete()) {
         Exit::Success
     } else {
@@ -658,7 +839,11 @@ fn emitted_name(path: &Path) -> String {
 /// Writes a replayed scenario's signed transaction (a cardano-cli text envelope) and the UTxOs it
 /// reads (CBOR of each input and output) for cross-checking with other tools.
 fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
-    std::fs::create_dir_all(dir)?;
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Emit { path, source }
+    };
+    std::fs::create_dir_all(dir).map_err(failed(dir))?;
     let stem = emitted_name(&replayed.scenario.path);
     let built = &replayed.record.built;
     let envelope = serde_json::json!({
@@ -666,7 +851,8 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
         "description": replayed.scenario.description,
         "cborHex": hex::encode(&built.bytes),
     });
-    std::fs::write(dir.join(format!("{stem}.tx.json")), report::json(&envelope))?;
+    let path = dir.join(format!("{stem}.tx.json"));
+    std::fs::write(&path, report::json(&envelope)).map_err(failed(&path))?;
     let utxos: Vec<serde_json::Value> = built
         .utxos
         .iter()
@@ -678,7 +864,8 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
             })
         })
         .collect();
-    std::fs::write(dir.join(format!("{stem}.utxos.json")), report::json(&utxos))?;
+    let path = dir.join(format!("{stem}.utxos.json"));
+    std::fs::write(&path, report::json(&utxos)).map_err(failed(&path))?;
     Ok(())
 }
 
@@ -696,5 +883,58 @@ mod tests {
         assert_eq!(name("fixtures/x.json"), "x");
         assert_eq!(name("/tmp/other/y.json"), "y");
         assert_eq!(name("../z.json"), "z");
+    }
+
+    #[test]
+    fn the_root_is_found_from_below_and_not_past_the_git_root() {
+        let base = std::env::temp_dir().join(format!("harness-root-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let repo = base.join("repo");
+        for dir in ["fixtures/swaps", "validators", "harness/src"] {
+            std::fs::create_dir_all(repo.join(dir)).unwrap();
+        }
+        assert_eq!(find_root(&repo), Some(repo.clone()));
+        assert_eq!(find_root(&repo.join("harness/src")), Some(repo.clone()));
+        assert_eq!(find_root(&repo.join("fixtures/swaps")), Some(repo.clone()));
+        // A git root holding fixtures/ needs no validators/; nothing above a git root counts.
+        let other = base.join("other");
+        std::fs::create_dir_all(other.join("fixtures")).unwrap();
+        std::fs::create_dir_all(other.join("nested/.git")).unwrap();
+        std::fs::create_dir_all(other.join("nested/deep")).unwrap();
+        assert_eq!(find_root(&other.join("nested/deep")), None);
+        std::fs::create_dir_all(other.join("nested/fixtures")).unwrap();
+        assert_eq!(
+            find_root(&other.join("nested/deep")),
+            Some(other.join("nested"))
+        );
+        let _ = std::fs::remove_dir_all(&base);
+    }
+
+    #[test]
+    fn paths_given_are_rebased_onto_the_root() {
+        let ws = Workspace {
+            cwd: PathBuf::from("/repo/harness/src"),
+            root: Some(PathBuf::from("/repo")),
+        };
+        let path = |p: &str| ws.path(Path::new(p));
+        assert_eq!(path("../../fixtures/a.json"), Path::new("fixtures/a.json"));
+        assert_eq!(path("x.json"), Path::new("harness/src/x.json"));
+        assert_eq!(path("/repo/fixtures"), Path::new("fixtures"));
+        assert_eq!(path("../.."), Path::new("."));
+        assert_eq!(path("/tmp/y.json"), Path::new("/tmp/y.json"));
+        assert_eq!(path("../../../elsewhere"), Path::new("/elsewhere"));
+        assert_eq!(
+            ws.fixture_paths(&[]).unwrap(),
+            vec![PathBuf::from("fixtures")]
+        );
+        let lost = Workspace {
+            cwd: PathBuf::from("/tmp"),
+            root: None,
+        };
+        assert_eq!(lost.path(Path::new("a.json")), Path::new("a.json"));
+        assert!(matches!(
+            lost.fixture_paths(&[]),
+            Err(Error::NoRoot { cwd }) if cwd == Path::new("/tmp")
+        ));
     }
 }

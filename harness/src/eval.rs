@@ -51,13 +51,32 @@ pub struct RedeemerRun {
     pub error: Option<String>,
 }
 
-/// The transaction could not be evaluated at all.
+/// The transaction could not be evaluated at all. `uplc` reports these as values that hold
+/// `Rc` terms, which cannot cross threads, so their message is kept.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
     #[error("the built transaction does not decode as Conway: {0}")]
-    Decode(String),
-    #[error("the transaction cannot be evaluated: {0}")]
-    Evaluation(String),
+    #[diagnostic(code(harness::eval::decode))]
+    Decode(#[from] pallas_codec::minicbor::decode::Error),
+    #[error("the built transaction is not a Conway transaction")]
+    #[diagnostic(code(harness::eval::decode))]
+    NotConway,
+    #[error("the script context cannot be built: {message}")]
+    #[diagnostic(code(harness::eval::context))]
+    Context { message: String },
+    #[error("redeemer {redeemer}: {message}")]
+    #[diagnostic(code(harness::eval::script))]
+    Script {
+        /// `tag:index`, e.g. `spend:0`.
+        redeemer: String,
+        message: String,
+    },
+    #[error("a script does not decode from flat: {message}")]
+    #[diagnostic(code(harness::eval::flat))]
+    Flat { message: String },
+    #[error("the evaluation worker stopped: {message}")]
+    #[diagnostic(code(harness::eval::worker))]
+    Worker { message: String },
 }
 
 /// Nanoseconds this process has spent evaluating transactions, for the benchmarks' account of
@@ -73,7 +92,7 @@ pub fn evaluation_time() -> Duration {
 pub fn evaluate(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Error> {
     let start = Instant::now();
     let runs = crate::parallel::on_large_stack(|| evaluate_here(built, params))
-        .map_err(Error::Evaluation)?;
+        .map_err(|message| Error::Worker { message })?;
     let spent = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
     EVALUATION_NANOS.fetch_add(spent, Ordering::Relaxed);
     runs
@@ -102,32 +121,37 @@ pub fn applied(
     built: &Built,
     params: &Params,
 ) -> Result<Vec<(RedeemersKey, Program<NamedDeBruijn>)>, Error> {
-    let multi = MultiEraTx::decode_for_era(Era::Conway, &built.bytes)
-        .map_err(|e| Error::Decode(e.to_string()))?;
+    let multi = MultiEraTx::decode_for_era(Era::Conway, &built.bytes)?;
     let MultiEraTx::Conway(tx) = multi else {
-        return Err(Error::Decode("not a Conway transaction".into()));
+        return Err(Error::NotConway);
     };
     let tx = tx.as_ref().as_ref();
     let redeemers = redeemers(tx);
     if redeemers.is_empty() {
         return Ok(vec![]);
     }
-    let invalid = |e: uplc::tx::error::Error| Error::Evaluation(e.to_string());
     let utxos = &built.utxos;
     let lookup = DataLookupTable::from_transaction(tx, utxos);
-    let info = TxInfoV3::from_transaction(tx, utxos, &slot_config(params)).map_err(invalid)?;
+    let info = TxInfoV3::from_transaction(tx, utxos, &slot_config(params)).map_err(|e| {
+        Error::Context {
+            message: e.to_string(),
+        }
+    })?;
     let mut applied = Vec::with_capacity(redeemers.len());
     for redeemer in &redeemers {
-        let (script, datum) = find_script(redeemer, tx, utxos, &lookup).map_err(invalid)?;
+        let failed = |message: String| Error::Script {
+            redeemer: format!("{}:{}", tag_name(redeemer.tag), redeemer.index),
+            message,
+        };
+        let (script, datum) =
+            find_script(redeemer, tx, utxos, &lookup).map_err(|e| failed(e.to_string()))?;
         let PlutusScript::V3(script) = script else {
-            return Err(Error::Evaluation(
-                "only Plutus V3 scripts are evaluated".into(),
-            ));
+            return Err(failed("only Plutus V3 scripts are evaluated".into()));
         };
         let context = info
             .clone()
             .into_script_context(redeemer, datum.as_ref())
-            .ok_or_else(|| Error::Evaluation("the redeemer has no script purpose".into()))?;
+            .ok_or_else(|| failed("the redeemer has no script purpose".into()))?;
         let key = RedeemersKey {
             tag: redeemer.tag,
             index: redeemer.index,
@@ -221,7 +245,9 @@ pub fn decode(script: &[u8]) -> Result<Program<NamedDeBruijn>, Error> {
     let mut buffer = Vec::new();
     Program::<FakeNamedDeBruijn>::from_cbor(script, &mut buffer)
         .map(Into::into)
-        .map_err(|e| Error::Evaluation(format!("the script does not decode: {e}")))
+        .map_err(|e| Error::Flat {
+            message: e.to_string(),
+        })
 }
 
 impl RedeemerRun {

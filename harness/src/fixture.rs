@@ -39,11 +39,20 @@ pub enum Error {
         column: usize,
         /// What the parser expected.
         message: String,
+        /// The fixture's text, which a rendered diagnostic quotes around [`Error::Syntax::at`].
+        #[source_code]
+        text: String,
+        /// Where the parser stopped.
+        #[label("{message}")]
+        at: miette::SourceSpan,
     },
     /// The JSON does not describe a valid fixture: wrong structure, or a name, hex string or
     /// quantity that does not resolve.
     #[error("{file}: {path}: {message}")]
-    #[diagnostic(code(harness::fixture::invalid))]
+    #[diagnostic(
+        code(harness::fixture::invalid),
+        help("the fixture format is described in fixtures/README.md and fixtures/schema.json")
+    )]
     Invalid {
         /// The fixture file.
         file: String,
@@ -504,17 +513,30 @@ pub fn parse(file: &str, text: &str) -> Result<Fixture, Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let fixture: Fixture =
         serde_path_to_error::deserialize(&mut de).map_err(|e| from_serde(file, text, e))?;
-    de.end().map_err(|e| syntax(file, &e))?;
+    de.end().map_err(|e| syntax(file, text, &e))?;
     Ok(fixture)
 }
 
-fn syntax(file: &str, e: &serde_json::Error) -> Error {
+fn syntax(file: &str, text: &str, e: &serde_json::Error) -> Error {
     Error::Syntax {
         file: file.to_string(),
         line: e.line(),
         column: e.column(),
         message: strip_position(&e.to_string()),
+        text: text.to_string(),
+        at: offset(text, e.line(), e.column()).into(),
     }
+}
+
+/// The byte offset of a 1-based line and column (serde_json counts columns in bytes), clamped
+/// to the text.
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
 }
 
 fn from_serde(file: &str, text: &str, e: serde_path_to_error::Error<serde_json::Error>) -> Error {
@@ -525,7 +547,7 @@ fn from_serde(file: &str, text: &str, e: serde_path_to_error::Error<serde_json::
     // errors; only text that is not JSON at all is malformed.
     let well_formed = || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
     match inner.classify() {
-        Category::Syntax | Category::Eof if !well_formed() => syntax(file, &inner),
+        Category::Syntax | Category::Eof if !well_formed() => syntax(file, text, &inner),
         Category::Syntax | Category::Eof | Category::Io | Category::Data => {
             let message = format!(
                 "{} (line {}, column {})",
@@ -589,6 +611,17 @@ mod tests {
         "expect": "ok",
         "tx": {}
     }"#;
+
+    #[test]
+    fn a_syntax_error_points_at_where_the_parser_stopped() {
+        assert_eq!(offset("ab\ncd", 2, 2), 4);
+        assert_eq!(offset("ab", 9, 9), 2);
+        let text = "{\n  \"description\": ,\n}";
+        let Err(Error::Syntax { line, at, .. }) = parse("s.json", text) else {
+            panic!("a syntax error");
+        };
+        assert_eq!((line, &text[at.offset()..at.offset() + 1]), (2, ","));
+    }
 
     #[test]
     fn minimal_fixture_parses_with_defaults() {

@@ -1,14 +1,24 @@
 //! `harness`: replays scenario fixtures through the compiled validators and reports their cost.
 //!
 //! Exit codes: 0 all outcomes as expected, 1 some outcome differs from its fixture, 2 bad input,
-//! usage or I/O error.
+//! usage or I/O error. Errors are rendered as miette diagnostics on standard error.
+//!
+//! Nothing depends on where the binary was built: the mainnet parameters are embedded, and
+//! fixture paths default to `fixtures/` of the repository root found from the current directory
+//! ([`commands::find_root`]). The binary works from that root, so reports and errors name files
+//! relative to it.
 
 use clap::{Parser, Subcommand};
 use harness::{
-    commands::{self, BudgetMode, Exit},
+    commands::{self, BudgetMode, Exit, Workspace},
     report::Format,
 };
-use std::path::PathBuf;
+use std::{path::PathBuf, process::ExitCode};
+
+/// What the fixture arguments of every command default to.
+const DEFAULT_FIXTURES: &str = "Fixture files or directories, searched recursively for .json fixtures \
+     (default: fixtures/ in the current directory, or in the repository root above it: the \
+     nearest directory holding fixtures/ and validators/, or the git root)";
 
 #[derive(Parser)]
 #[command(
@@ -25,22 +35,23 @@ struct Cli {
 enum Command {
     /// Replay fixtures (files or directories) and compare each outcome with its fixture.
     Replay {
-        /// Fixture files or directories (searched recursively for .json fixtures).
-        #[arg(required = true)]
+        #[arg(help = DEFAULT_FIXTURES)]
         paths: Vec<PathBuf>,
         /// Output format: terminal, markdown or json.
         #[arg(long, default_value = "terminal")]
         format: Format,
-        /// Protocol-parameter file (default: the bundled current mainnet set).
+        /// Protocol-parameter file (default: the current mainnet set, fixtures/protocol-params.json as embedded in the binary).
         #[arg(long)]
         params: Option<PathBuf>,
         /// Write each scenario's transaction CBOR and resolved UTxOs into this directory.
         #[arg(long, value_name = "DIR")]
         emit_cbor: Option<PathBuf>,
     },
-    /// Compare every fixture's costs and every script's size with the committed baselines.
+    /// Compare every fixture's costs and every script's size with the committed baselines (the
+    /// script sizes in scripts.budget.json at the top of the one directory given, fixtures/ by
+    /// default).
     Budget {
-        /// Fixture files or directories (default: fixtures/).
+        #[arg(help = DEFAULT_FIXTURES)]
         paths: Vec<PathBuf>,
         /// Exit 1 when any figure or outcome differs from its baseline (the CI gate).
         #[arg(long, conflicts_with = "update")]
@@ -53,7 +64,7 @@ enum Command {
         all: bool,
         #[arg(long, default_value = "terminal")]
         format: Format,
-        /// Protocol-parameter file (default: the bundled current mainnet set).
+        /// Protocol-parameter file (default: the current mainnet set, fixtures/protocol-params.json as embedded in the binary).
         #[arg(long)]
         params: Option<PathBuf>,
     },
@@ -68,19 +79,19 @@ enum Command {
         dust: bool,
         #[arg(long, default_value = "terminal")]
         format: Format,
-        /// Protocol-parameter file (default: the bundled current mainnet set).
+        /// Protocol-parameter file (default: the current mainnet set, fixtures/protocol-params.json as embedded in the binary).
         #[arg(long)]
         params: Option<PathBuf>,
     },
     /// Compare two parameter sets: the fixtures (and capacities) whose outcome, limit status or
     /// capacity changes.
     WhatIf {
-        /// Fixture files or directories (default: fixtures/).
+        #[arg(help = DEFAULT_FIXTURES)]
         paths: Vec<PathBuf>,
         /// The other parameter set.
         #[arg(long)]
         params: PathBuf,
-        /// The base parameter set (default: the bundled current mainnet set).
+        /// The base parameter set (default: the current mainnet set, fixtures/protocol-params.json as embedded in the binary).
         #[arg(long)]
         base: Option<PathBuf>,
         /// Also search every action's capacity under both sets (slower).
@@ -93,14 +104,14 @@ enum Command {
     /// datum tampering, beacon theft, missing authorisation, other redeemers, ...) and report the
     /// attacks tried and rejected; exit 1 if any is accepted.
     Attack {
-        /// Fixture files or directories (default: fixtures/).
+        #[arg(help = DEFAULT_FIXTURES)]
         paths: Vec<PathBuf>,
         /// At most this many attacks per class and fixture (default: all).
         #[arg(long)]
         limit: Option<usize>,
         #[arg(long, default_value = "terminal")]
         format: Format,
-        /// Protocol-parameter file (default: the bundled current mainnet set).
+        /// Protocol-parameter file (default: the current mainnet set, fixtures/protocol-params.json as embedded in the binary).
         #[arg(long)]
         params: Option<PathBuf>,
     },
@@ -111,7 +122,7 @@ enum Command {
     },
     /// Show, for every spec rule, the passing and failing fixtures that cover it.
     Coverage {
-        /// Fixture files or directories (default: fixtures/).
+        #[arg(help = DEFAULT_FIXTURES)]
         paths: Vec<PathBuf>,
         /// Only rules whose ID starts with this prefix (repeatable), e.g. `--rules SWAP-OW-`.
         #[arg(long = "rules", value_name = "PREFIX")]
@@ -121,15 +132,46 @@ enum Command {
     },
 }
 
-fn main() {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    let code = match run(cli) {
+        Ok(Exit::Success) => 0,
+        Ok(Exit::Mismatch) => 1,
+        Err(err) => {
+            use std::io::Write as _;
+            // Long messages (a file, a JSON path, what was expected) stay on one line each. Every
+            // message already ends with its cause, which the chain would only repeat.
+            let handler = miette::GraphicalReportHandler::new()
+                .with_wrap_lines(false)
+                .without_cause_chain();
+            let mut text = String::new();
+            if handler.render_report(&mut text, &err).is_err() {
+                text = format!("error: {err}");
+            }
+            // Nothing is left to say when standard error is closed too.
+            let _ = writeln!(std::io::stderr(), "{text}");
+            2
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Finds the repository root, rebases the paths given onto it and runs the command.
+fn run(cli: Cli) -> Result<Exit, commands::Error> {
+    let ws = Workspace::enter()?;
+    let file = |path: Option<PathBuf>| path.map(|p| ws.path(&p));
+    match cli.command {
         Command::Replay {
             paths,
             format,
             params,
             emit_cbor,
-        } => commands::replay(&paths, format, params.as_deref(), emit_cbor.as_deref()),
+        } => commands::replay(
+            &ws.fixture_paths(&paths)?,
+            format,
+            file(params).as_deref(),
+            file(emit_cbor).as_deref(),
+        ),
         Command::Budget {
             paths,
             check,
@@ -143,41 +185,44 @@ fn main() {
                 (_, true) => BudgetMode::Update,
                 _ => BudgetMode::Report,
             };
-            commands::budget(&paths, format, params.as_deref(), mode, all)
+            let paths = ws.fixture_paths(&paths)?;
+            commands::budget(&paths, format, file(params).as_deref(), mode, all)
         }
         Command::Capacity {
             actions,
             dust,
             format,
             params,
-        } => commands::capacity(&actions, dust, format, params.as_deref()),
+        } => commands::capacity(&actions, dust, format, file(params).as_deref()),
         Command::WhatIf {
             paths,
             params,
             base,
             capacity,
             format,
-        } => commands::what_if(&paths, base.as_deref(), &params, capacity, format),
+        } => commands::what_if(
+            &ws.fixture_paths(&paths)?,
+            file(base).as_deref(),
+            &ws.path(&params),
+            capacity,
+            format,
+        ),
         Command::Attack {
             paths,
             limit,
             format,
             params,
-        } => commands::attack(&paths, limit, format, params.as_deref()),
+        } => commands::attack(
+            &ws.fixture_paths(&paths)?,
+            limit,
+            format,
+            file(params).as_deref(),
+        ),
         Command::Scripts { format } => commands::scripts(format),
         Command::Coverage {
             paths,
             prefixes,
             format,
-        } => commands::coverage(&paths, &prefixes, format),
-    };
-    let code = match result {
-        Ok(Exit::Success) => 0,
-        Ok(Exit::Mismatch) => 1,
-        Err(err) => {
-            eprintln!("error: {err}");
-            2
-        }
-    };
-    std::process::exit(code);
+        } => commands::coverage(&ws.fixture_paths(&paths)?, &prefixes, format),
+    }
 }

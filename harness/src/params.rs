@@ -1,4 +1,5 @@
-//! Protocol parameters (a checked-in JSON file, `fixtures/protocol-params.json` by default) and the
+//! Protocol parameters (a JSON file; by default `fixtures/protocol-params.json`, embedded in the
+//! binary so that it works from any directory) and the
 //! Conway fee rules that use them: the linear size fee, the execution-unit fee, the tiered
 //! reference-script fee and the collateral percentage.
 //!
@@ -76,29 +77,39 @@ pub struct Params {
     pub cost_models: CostModels,
 }
 
-/// Why a parameter file could not be used.
+/// Why a parameter file could not be used. `path` is the file, or [`MAINNET_NAME`] for the
+/// embedded set.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{}: cannot read the parameter file: {source}", path.display())]
+    #[diagnostic(code(harness::params::io))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: {json_path}: {message}")]
+    #[error("{}: {json_path}: {message}", path.display())]
+    #[diagnostic(
+        code(harness::params::invalid),
+        help("the fields are those of fixtures/protocol-params.json")
+    )]
     Parse {
         path: PathBuf,
+        /// JSONPath of the offending value (`$` is the document).
         json_path: String,
+        /// What was expected and what was found.
         message: String,
     },
-    #[error("{path}: {field} must be positive")]
+    #[error("{}: {field} must be positive", path.display())]
+    #[diagnostic(code(harness::params::not_positive))]
     NotPositive { path: PathBuf, field: &'static str },
 }
 
-/// The parameter file used when none is given.
-pub const DEFAULT_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../fixtures/protocol-params.json"
-);
+/// The current mainnet parameters, `fixtures/protocol-params.json` as it was when the binary
+/// was built: the set used when none is given.
+pub const MAINNET: &str = include_str!("../../fixtures/protocol-params.json");
+
+/// How errors name the embedded set.
+pub const MAINNET_NAME: &str = "<bundled fixtures/protocol-params.json>";
 
 impl Params {
     /// Reads and checks a parameter file.
@@ -107,7 +118,12 @@ impl Params {
             path: path.to_path_buf(),
             source,
         })?;
-        let de = &mut serde_json::Deserializer::from_str(&text);
+        Params::parse(&text, path)
+    }
+
+    /// Checks the text of a parameter file; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Params, Error> {
+        let de = &mut serde_json::Deserializer::from_str(text);
         let params: Params = serde_path_to_error::deserialize(de).map_err(|e| Error::Parse {
             path: path.to_path_buf(),
             json_path: format!("${}", e.path()),
@@ -135,9 +151,9 @@ impl Params {
         Ok(params)
     }
 
-    /// The default parameter file (current mainnet).
+    /// The default parameter set (current mainnet), embedded in the binary.
     pub fn mainnet() -> Result<Params, Error> {
-        Params::load(Path::new(DEFAULT_PATH))
+        Params::parse(MAINNET, Path::new(MAINNET_NAME))
     }
 
     /// `ceil(price_mem * mem + price_steps * steps)`: the execution-unit part of the fee.

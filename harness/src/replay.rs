@@ -26,15 +26,52 @@ use std::{
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
     #[error(transparent)]
+    #[diagnostic(transparent)]
     Fixture(#[from] fixture::Error),
-    #[error("{path}: {source}")]
+    /// The fixture resolves but its transaction cannot be built.
+    #[error("{}: the transaction cannot be built: {source}", path.display())]
+    #[diagnostic(code(harness::replay::build))]
     Build { path: PathBuf, source: tx::Error },
-    #[error("{path}: {source}")]
+    /// The transaction is built but cannot be evaluated.
+    #[error("{}: the transaction cannot be evaluated: {source}", path.display())]
+    #[diagnostic(code(harness::replay::eval))]
     Eval { path: PathBuf, source: eval::Error },
-    #[error("{path}: the fee did not settle after {rounds} rounds")]
+    #[error("{}: the fee did not settle after {rounds} rounds", path.display())]
+    #[diagnostic(code(harness::replay::fee))]
     FeeDoesNotSettle { path: PathBuf, rounds: usize },
-    #[error("deployment: {0}")]
-    Deployment(String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deployment(#[from] DeploymentError),
+    #[error("{}: no such file or directory", path.display())]
+    #[diagnostic(
+        code(harness::replay::not_found),
+        help("give fixture files or directories that exist")
+    )]
+    NotFound { path: PathBuf },
+    #[error("{}: cannot read the directory: {source}", path.display())]
+    #[diagnostic(code(harness::replay::io))]
+    ReadDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The compiled validators could not be made into a deployment: a bug in the build, never
+/// user input. The deployment keeps only the message of what went wrong.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("the {build:?} deployment cannot be made from its compiled blueprint: {message}")]
+#[diagnostic(
+    code(harness::deployment),
+    help("the blueprint is compiled by harness/build.rs; rebuild the harness")
+)]
+pub struct DeploymentError {
+    pub build: Build,
+    pub message: String,
+}
+
+/// The deployment of one build, its failure typed.
+pub fn deployment(build: Build) -> Result<&'static Deployment, DeploymentError> {
+    Deployment::of(build).map_err(|message| DeploymentError { build, message })
 }
 
 /// A transaction built with its fee settled, and what each redeemer did.
@@ -107,7 +144,7 @@ impl Replayed {
 /// Replays one fixture file under `params`.
 pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
     let fixture = fixture::load(path)?;
-    let record = Deployment::of(Build::Record).map_err(Error::Deployment)?;
+    let record = deployment(Build::Record)?;
     let scenario = resolve::resolve(&fixture, path, record)?;
     let measured = settle(&scenario.tx, params, path)?;
     let over_limits = over_limits(&measured, params);
@@ -124,7 +161,7 @@ pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
     } else if measured.all_ok() {
         Actual::Ok
     } else {
-        let traced = Deployment::of(Build::Traced).map_err(Error::Deployment)?;
+        let traced = deployment(Build::Traced)?;
         let traced_scenario = resolve::resolve(&fixture, path, traced)?;
         let explained = settle(&traced_scenario.tx, params, path)?;
         Actual::Fail {
@@ -239,7 +276,7 @@ fn is_rule_id(word: &str) -> bool {
 
 /// Every `.json` fixture under the given files and directories, sorted, skipping the parameter
 /// files and JSON schemas that live beside fixtures.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -247,10 +284,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
         } else if path.exists() {
             found.push(path.clone());
         } else {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("{}: no such file or directory", path.display()),
-            ));
+            return Err(Error::NotFound { path: path.clone() });
         }
     }
     found.sort();
@@ -258,9 +292,13 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
     Ok(found)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let unreadable = |source| Error::ReadDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let path = entry.map_err(unreadable)?.path();
         if path.is_dir() {
             walk(&path, found)?;
         } else if is_fixture(&path) {

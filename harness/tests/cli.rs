@@ -1,9 +1,11 @@
 //! The `harness` binary as a user runs it: exit codes (0 as expected, 1 mismatch, 2 bad input),
-//! machine-readable output, and the files `--emit-cbor` writes.
+//! machine-readable output, the files `--emit-cbor` writes, errors rendered as diagnostics, and
+//! defaults taken from where the user stands (never from the tree the binary was built from).
 
 use std::{
+    io::Read as _,
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::{Command, Output, Stdio},
 };
 
 fn harness(args: &[&str]) -> Output {
@@ -11,6 +13,47 @@ fn harness(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the binary runs")
+}
+
+/// Runs the binary from `dir`.
+fn harness_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_harness"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Asserts that `text` mentions every one of `parts`.
+fn assert_mentions(text: &str, parts: &[&str]) {
+    let missing: Vec<&&str> = parts.iter().filter(|p| !text.contains(**p)).collect();
+    assert!(missing.is_empty(), "{missing:?} not in:\n{text}");
+}
+
+/// A scratch checkout: `fixtures/` holding the example create fixture (as `create.json`) with its
+/// baseline and the script-size baseline, an empty `validators/`, and a subdirectory `sub/`.
+fn checkout(test: &str) -> PathBuf {
+    let dir = scratch(test);
+    let fixtures = dir.join("fixtures");
+    for sub in [&fixtures, &dir.join("validators"), &dir.join("sub")] {
+        std::fs::create_dir_all(sub).expect("temp dir is writable");
+    }
+    let example = PathBuf::from(example("create/create_one_token_to_ada.json"));
+    let copy = |from: &Path, to: &str| std::fs::copy(from, fixtures.join(to)).expect("copy");
+    copy(&example, "create.json");
+    copy(&example.with_extension("budget.json"), "create.budget.json");
+    copy(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/scripts.budget.json"),
+        "scripts.budget.json",
+    );
+    dir
 }
 
 /// Runs the binary, expects exit 0, and parses its standard output as JSON.
@@ -100,12 +143,22 @@ fn replay_exits_two_on_bad_input_and_names_the_file() {
         stderr.contains("broken.json") && stderr.contains("malformed JSON"),
         "{stderr}"
     );
+    // A diagnostic: the code, and the text quoted at the place the parser stopped.
+    assert_mentions(
+        &stderr,
+        &[
+            "harness::bad_fixtures",
+            "1 fixture(s) could not be replayed",
+            "harness::fixture::syntax",
+            "{\"description\": ",
+        ],
+    );
 
     let missing = harness(&["replay", "no/such/dir"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no/such/dir"));
 
-    let usage = harness(&["replay"]);
+    let usage = harness(&["replay", "--no-such-flag"]);
     assert_eq!(usage.status.code(), Some(2), "usage errors exit 2");
     let format = harness(&["replay", "--format", "xml", &example("fill")]);
     assert_eq!(
@@ -262,6 +315,13 @@ fn an_unbalanced_fixture_is_bad_input_naming_what_is_missing() {
         "{stderr}"
     );
     assert!(stderr.contains("lovelace left over"), "{stderr}");
+    assert!(stderr.contains("harness::replay::build"), "{stderr}");
+    // The message ends with its cause; the rendering does not repeat it as a chain.
+    assert_eq!(
+        stderr.matches("value does not balance").count(),
+        1,
+        "{stderr}"
+    );
 
     // With a change output, spending more than the inputs hold is reported as missing.
     let mut json: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
@@ -373,4 +433,155 @@ fn capacity_names_the_known_actions_for_an_unknown_one() {
         err.contains("ow-teleport") && err.contains("ow-fill-same-pair"),
         "{err}"
     );
+}
+
+#[test]
+fn an_invalid_fixture_is_reported_with_its_json_path_and_a_help() {
+    let dir = scratch("invalid");
+    let fixture = with_expectation(&dir, r#"["SWAP-OW-CREATE-12"]"#, r#"{"fail": 12}"#);
+    let out = harness(&["replay", &fixture]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_mentions(
+        &stderr,
+        &[
+            "harness::fixture::invalid",
+            "changed.json: $.expect.fail",
+            "expected a string",
+            "fixtures/README.md",
+        ],
+    );
+}
+
+/// See issue 9, item 8: `budget --check` without a path, inside another checkout whose baseline
+/// had changed, checked the tree the binary was built from and exited 0.
+#[test]
+fn budget_check_without_paths_checks_the_checkout_the_user_stands_in() {
+    let root = checkout("budget-default");
+    for dir in [root.clone(), root.join("sub")] {
+        let out = harness_in(&dir, &["budget", "--check"]);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+        assert!(stdout.contains("0 change(s)"), "{stdout}");
+    }
+    let baseline = root.join("fixtures/create.budget.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).expect("baseline")).expect("JSON");
+    json["figures"]["fee"] = serde_json::json!(1);
+    std::fs::write(&baseline, json.to_string()).expect("write baseline");
+    for dir in [root.clone(), root.join("sub")] {
+        let out = harness_in(&dir, &["budget", "--check"]);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+        // Named relative to the root, from the root and from below it alike.
+        assert!(
+            stdout.contains("raised   fixtures/create.json  fee: 1 -> "),
+            "{stdout}"
+        );
+    }
+}
+
+#[test]
+fn commands_without_paths_outside_a_checkout_say_what_was_looked_for() {
+    let dir = scratch("no-root");
+    for args in [
+        &["budget", "--check"][..],
+        &["coverage"],
+        &["replay"],
+        &["attack"],
+    ] {
+        let out = harness_in(&dir, args);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        let looked_in = format!("no fixtures/ directory in {}", dir.display());
+        assert_mentions(
+            &stderr,
+            &[
+                "harness::no_root",
+                &looked_in,
+                "fixtures/ and validators/",
+                "git root",
+            ],
+        );
+    }
+}
+
+#[test]
+fn the_binary_works_from_any_directory_with_its_embedded_parameters() {
+    let dir = scratch("anywhere");
+    let fixture = example("create/create_one_token_to_ada.json");
+    let out = harness_in(&dir, &["replay", "--format", "json", &fixture]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!(json["params"], "mainnet");
+    // Outside a checkout a path is reported as given.
+    assert_eq!(json["scenarios"][0]["fixture"], fixture.as_str());
+    assert_eq!(harness_in(&dir, &["scripts"]).status.code(), Some(0));
+}
+
+#[test]
+fn reports_name_fixtures_relative_to_the_root() {
+    let root = checkout("relative");
+    let sub = root.join("sub");
+    let out = harness_in(&sub, &["coverage", "--format", "json"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "incomplete: {stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    let create = json["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "SWAP-OW-CREATE-12")
+        .expect("CREATE-12");
+    assert_eq!(create["passing"][0], "fixtures/create.json", "{create}");
+
+    // A path given from below the root, relative to where the user stands.
+    let out = harness_in(
+        &sub,
+        &["replay", "--format", "json", "../fixtures/create.json"],
+    );
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!(json["scenarios"][0]["fixture"], "fixtures/create.json");
+}
+
+/// `harness coverage --format json | head` panicked on the closed pipe.
+#[test]
+fn a_closed_stdout_ends_the_program_quietly() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    for read_first in [0, 16] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_harness"))
+            .current_dir(&root)
+            .args(["coverage", "--format", "json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut stdout = child.stdout.take().expect("piped stdout");
+        let mut head = vec![0; read_first];
+        stdout.read_exact(&mut head).expect("the report starts");
+        drop(stdout);
+        let out = child.wait_with_output().expect("the binary ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(stderr.is_empty(), "quietly: {stderr}");
+    }
+}
+
+#[test]
+fn help_says_what_the_defaults_are() {
+    for command in ["replay", "budget", "coverage", "attack", "what-if"] {
+        let out = harness(&[command, "--help"]);
+        let (stdout, _) = text(&out);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(
+            stdout
+                .contains("default: fixtures/ in the current directory, or in the repository root"),
+            "{command}: {stdout}"
+        );
+    }
+    let (stdout, _) = text(&harness(&["replay", "--help"]));
+    assert!(stdout.contains("embedded in the binary"), "{stdout}");
 }

@@ -47,7 +47,7 @@ fn check(file: &Path, params: &Params) -> Vec<String> {
         .collect();
     match budget::against_baseline(file, &replayed, false) {
         Ok(lines) => problems.extend(changes(&lines)),
-        Err(err) => problems.push(err),
+        Err(err) => problems.push(err.to_string()),
     }
     problems
 }
