@@ -129,24 +129,37 @@ fn seconds_per_call(mut work: impl FnMut()) -> f64 {
     start.elapsed().as_secs_f64() / f64::from(calls)
 }
 
+/// Each scenario's settled transaction and its redeemers' programs, applied to their contexts.
+fn applied_scenarios(params: &Params) -> Vec<(&'static str, tx::Built, eval::Applied)> {
+    let deployment = Deployment::of(Build::Record).expect("validators compile");
+    scenarios()
+        .into_iter()
+        .map(|(size, path)| {
+            let scenario = resolve::load(&path, deployment).expect("fixture resolves");
+            let built = replay::settle(&scenario.tx, params, &path)
+                .expect("fee settles")
+                .built;
+            let programs = eval::applied(&built, params).expect("applies");
+            (size, built, programs)
+        })
+        .collect()
+}
+
+/// Every applied program through the machine, nothing else.
+fn machine_alone(programs: &eval::Applied, params: &Params) {
+    for (_, program) in programs {
+        black_box(eval::run_program(program.clone(), params));
+    }
+}
+
 /// Prints, per scenario, the per-redeemer path's time over the machine alone's.
 fn path_over_machine() {
     let params = Params::mainnet().expect("bundled parameters load");
-    let deployment = Deployment::of(Build::Record).expect("validators compile");
-    for (size, path) in scenarios() {
-        let scenario = resolve::load(&path, deployment).expect("fixture resolves");
-        let built = replay::settle(&scenario.tx, &params, &path)
-            .expect("fee settles")
-            .built;
-        let programs = eval::applied(&built, &params).expect("applies");
+    for (size, built, programs) in applied_scenarios(&params) {
         let path = seconds_per_call(|| {
             black_box(eval::evaluate(&built, &params).expect("evaluates"));
         });
-        let machine = seconds_per_call(|| {
-            for (_, program) in &programs {
-                black_box(eval::run_program(program.clone(), &params));
-            }
-        });
+        let machine = seconds_per_call(|| machine_alone(&programs, &params));
         println!(
             "per-redeemer path / machine alone, {size} ({} redeemers): {:.3} ({:.3} ms / {:.3} ms)",
             programs.len(),
@@ -159,19 +172,9 @@ fn path_over_machine() {
 
 fn redeemer_path(c: &mut Criterion) {
     let params = Params::mainnet().expect("bundled parameters load");
-    let deployment = Deployment::of(Build::Record).expect("validators compile");
-    for (size, path) in scenarios() {
-        let scenario = resolve::load(&path, deployment).expect("fixture resolves");
-        let built = replay::settle(&scenario.tx, &params, &path)
-            .expect("fee settles")
-            .built;
-        let programs = eval::applied(&built, &params).expect("applies");
+    for (size, _, programs) in applied_scenarios(&params) {
         c.bench_function(&format!("machine_alone/{size}"), |b| {
-            b.iter(|| {
-                for (_, program) in &programs {
-                    black_box(eval::run_program(program.clone(), &params));
-                }
-            })
+            b.iter(|| machine_alone(&programs, &params))
         });
     }
 }

@@ -114,13 +114,13 @@ fn evaluate_here(built: &Built, params: &Params) -> Result<Vec<RedeemerRun>, Err
         .collect())
 }
 
+/// Each redeemer's key and its program, applied to its script context.
+pub type Applied = Vec<(RedeemersKey, Program<NamedDeBruijn>)>;
+
 /// Every redeemer's program, applied to the script context of its purpose, in the witness set's
 /// order: the transaction decoded from its CBOR, its `TxInfo` built once, each script decoded
 /// once per thread ([`decoded`]).
-pub fn applied(
-    built: &Built,
-    params: &Params,
-) -> Result<Vec<(RedeemersKey, Program<NamedDeBruijn>)>, Error> {
+pub fn applied(built: &Built, params: &Params) -> Result<Applied, Error> {
     let multi = MultiEraTx::decode_for_era(Era::Conway, &built.bytes)?;
     let MultiEraTx::Conway(tx) = multi else {
         return Err(Error::NotConway);
