@@ -57,8 +57,13 @@ pub enum Load {
 /// Why capacity could not be measured.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
-    #[error("deployment: {0}")]
-    Deployment(String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deployment(#[from] replay::DeploymentError),
+    /// A script the batch needs is not in the deployment.
+    #[error("the deployment has no script `{0}`")]
+    #[diagnostic(code(harness::capacity::no_script))]
+    NoScript(&'static str),
     #[error("{action}: {source}")]
     Replay {
         action: String,

@@ -17,7 +17,7 @@ pub(crate) mod data;
 pub mod print;
 
 use crate::{
-    deploy::{Build, Deployment},
+    deploy::Build,
     fixture,
     params::Params,
     replay,
@@ -231,8 +231,9 @@ pub enum Error {
     #[error(transparent)]
     Replay(#[from] replay::Error),
     /// The deployment of record could not be made.
-    #[error("deployment: {0}")]
-    Deployment(String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Deployment(#[from] replay::DeploymentError),
 }
 
 /// Attacks the fixture at `path`: every class of the catalogue, at most `limit` attacks per
@@ -243,7 +244,7 @@ pub fn attack_file(
     params: &Params,
     limit: Option<usize>,
 ) -> Result<AttackReport, Error> {
-    let deployment = Deployment::of(Build::Record).map_err(Error::Deployment)?;
+    let deployment = replay::deployment(Build::Record)?;
     let scenario = resolve::load(path, deployment)?;
     attack_scenario(&scenario, params, limit)
 }
@@ -503,6 +504,7 @@ fn render_text(reports: &[AttackReport], markdown: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deploy::Deployment;
     use crate::scenario::{Address, Credential, Datum, Input, OutRef, Output, Stake, Utxo, Value};
 
     fn fixture(name: &str) -> PathBuf {

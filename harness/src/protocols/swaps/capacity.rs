@@ -8,10 +8,11 @@ use crate::{
         self, Batch, DustEntry, Error, Load, add_dust, dust_output, key, key_address, stuff, value,
         wallet_outputs,
     },
-    deploy::{Build, Deployment},
+    deploy::Build,
     ledger,
     params::Params,
     protocols::CapacityHooks,
+    replay,
     resolve::prev_input,
     scenario::{
         Address, AssetClass, Credential, Datum, Hash28, Input, Mint, OutRef, Output, Script, Stake,
@@ -206,12 +207,8 @@ struct Deployed {
 }
 
 fn deployed(build: Build) -> Result<Deployed, Error> {
-    let deployment = Deployment::of(build).map_err(Error::Deployment)?;
-    let get = |name: &str| {
-        deployment
-            .script(name)
-            .ok_or_else(|| Error::Deployment(format!("no script {name}")))
-    };
+    let deployment = replay::deployment(build)?;
+    let get = |name: &'static str| deployment.script(name).ok_or(Error::NoScript(name));
     let as_script = |s: &crate::deploy::DeployedScript| Script::PlutusV3 {
         name: s.name.into(),
         bytes: s.bytes.clone(),
@@ -221,7 +218,7 @@ fn deployed(build: Build) -> Result<Deployed, Error> {
         output.reference_script = Some(as_script(s));
         utxo(&format!("{} reference", s.name), output)
     };
-    let scripts = |swap: &str, beacon: &str| -> Result<Scripts, Error> {
+    let scripts = |swap: &'static str, beacon: &'static str| -> Result<Scripts, Error> {
         let (swap, beacon) = (get(swap)?, get(beacon)?);
         Ok(Scripts {
             swap: swap.hash,
