@@ -13,9 +13,7 @@
 //! prints the minimal transaction as a fixture (raw forms, record deployment's hashes) that can
 //! be saved under `fixtures/` as a regression, and the test fails.
 
-#[path = "properties/fixture_json.rs"]
 mod fixture_json;
-#[path = "properties/model.rs"]
 mod model;
 
 use harness::{
