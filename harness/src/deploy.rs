@@ -211,29 +211,3 @@ fn apply(cbor: &[u8], args: impl Iterator<Item = PlutusData>) -> Result<Vec<u8>,
 pub fn script_hash(bytes: &[u8]) -> [u8; 28] {
     *Hasher::<224>::hash_tagged(bytes, 3)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parameters_are_applied_in_dependency_order() {
-        let deployment = Deployment::of(Build::Record).unwrap();
-        let swap = deployment.script("ow_swap").unwrap();
-        let beacon = deployment.script("ow_beacon").unwrap();
-        assert_eq!(beacon.params, vec![("ow_swap", swap.hash)]);
-        assert_eq!(swap.hash, script_hash(&swap.bytes));
-        assert_ne!(swap.hash, beacon.hash);
-    }
-
-    #[test]
-    fn traced_build_has_other_hashes() {
-        let record = Deployment::of(Build::Record).unwrap();
-        let traced = Deployment::of(Build::Traced).unwrap();
-        let name = "ow_swap";
-        assert_ne!(
-            record.script(name).unwrap().hash,
-            traced.script(name).unwrap().hash
-        );
-    }
-}

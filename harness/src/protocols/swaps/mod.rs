@@ -8,6 +8,8 @@
 
 pub mod attack;
 pub mod capacity;
+#[cfg(test)]
+mod resolution;
 
 use super::{
     BeaconFn, BeaconVariant, Constructor, DatumType, Field, FieldKind, Protocol, ScriptInfo,
