@@ -1,0 +1,433 @@
+//! Resolution: turns a [`Fixture`] (JSON as written) into a [`Scenario`] for one [`Deployment`] —
+//! script names to hashes and bytes, key names to key hashes, token aliases and beacon
+//! expressions to asset classes, typed datums and redeemers to Plutus Data. Second stage of the
+//! pipeline: fixture → resolve → scenario → tx → eval.
+//!
+//! Protocol-specific meaning (datum fields, redeemer constructors, beacon names) comes from
+//! [`crate::protocols`]; this module only interprets the generic [`FieldKind`]s. Every error is an
+//! [`Error`] naming the file, the JSON path and what was expected versus found.
+
+use crate::{
+    deploy::Deployment,
+    fixture::{
+        AddressSpec, CertificateSpec, CredentialSpec, DatumSpec, ExpectSpec, Fixture, StakeSpec,
+        ValueSpec, index_path, key_path,
+    },
+    keys::Key,
+    protocols::{self, BeaconVariant, Constructor, FieldKind},
+    rules,
+    scenario::{
+        Address, AssetClass, Certificate, CertificateKind, Credential, Datum, Expect, Hash28,
+        Input, Mint, OutRef, Output, Scenario, Script, Stake, TxOutput, TxSpec, Utxo, Value,
+        Withdrawal,
+    },
+};
+use num_bigint::BigInt;
+use pallas_crypto::hash::Hasher;
+use pallas_primitives::PlutusData;
+use serde_json::Value as Json;
+use std::{collections::BTreeMap, path::Path, str::FromStr};
+use uplc::ast::Data;
+
+mod data;
+mod names;
+mod tx;
+
+pub use crate::fixture::Error;
+pub use data::prev_input;
+
+/// The keys of raw Plutus Data JSON objects (cardano-cli's detailed schema).
+const PLUTUS_KEYS: &[&str] = &["constructor", "fields", "int", "bytes", "list", "map"];
+
+/// Loads the fixture at `path` and resolves it against `deployment`.
+pub fn load(path: &Path, deployment: &Deployment) -> Result<Scenario, Error> {
+    let fixture = crate::fixture::load(path)?;
+    resolve(&fixture, path, deployment)
+}
+
+/// Resolves a parsed fixture (read from `path`, which errors name) against `deployment`.
+pub fn resolve(fixture: &Fixture, path: &Path, deployment: &Deployment) -> Result<Scenario, Error> {
+    let mut r = Resolver {
+        file: path.display().to_string(),
+        deployment,
+        tokens: vec![("ADA".to_string(), (Vec::new(), Vec::new()))],
+        refs: Vec::new(),
+        sorted_inputs: Vec::new(),
+        keys: BTreeMap::new(),
+        natives: BTreeMap::new(),
+    };
+    let expect = r.header(fixture)?;
+    r.tokens(fixture)?;
+    r.refs(fixture)?;
+    r.sort_inputs(fixture)?;
+    let tx = r.tx(fixture)?;
+    Ok(Scenario {
+        path: path.to_path_buf(),
+        description: fixture.description.clone(),
+        protocol: fixture.protocol.clone(),
+        rules: fixture.rules.clone(),
+        expect,
+        tx,
+    })
+}
+
+/// Who runs when a credential is exercised: decides whether a redeemer is needed and which
+/// redeemer constructors apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Executor {
+    /// A key: a signature, no script.
+    Key,
+    /// A native script: no redeemer.
+    Native,
+    /// A deployment script, by name.
+    Deployed(&'static str),
+    /// A script hash the harness does not know (raw redeemers only).
+    Unknown,
+}
+
+/// A resolved credential with what it runs.
+#[derive(Debug, Clone)]
+struct Cred {
+    credential: Credential,
+    executor: Executor,
+    /// How messages describe it (`script ow_swap`, `key alice`).
+    label: String,
+}
+
+/// A resolved minting policy or value policy.
+struct Policy {
+    hash: Vec<u8>,
+    label: String,
+    variant: Option<&'static BeaconVariant>,
+}
+
+struct Resolver<'a> {
+    file: String,
+    deployment: &'a Deployment,
+    /// Aliases in file order, `ADA` first.
+    tokens: Vec<(String, AssetClass)>,
+    /// Every UTxO's name and reference, in file order.
+    refs: Vec<(String, OutRef)>,
+    /// Names of the spent UTxOs in the ledger's input order.
+    sorted_inputs: Vec<String>,
+    keys: BTreeMap<Hash28, String>,
+    natives: BTreeMap<Hash28, String>,
+}
+
+type R<T> = Result<T, Error>;
+
+impl Resolver<'_> {
+    fn err(&self, path: &str, message: impl Into<String>) -> Error {
+        Error::invalid(&self.file, path, message)
+    }
+
+    // ## Header: protocol, rules, expectation
+
+    fn header(&self, f: &Fixture) -> R<Expect> {
+        if protocols::find(&f.protocol).is_none() {
+            let known: Vec<_> = protocols::all().iter().map(|p| p.name).collect();
+            return Err(self.err(
+                "$.protocol",
+                format!(
+                    "unknown protocol {:?} (known: {})",
+                    f.protocol,
+                    known.join(", ")
+                ),
+            ));
+        }
+        for (i, id) in f.rules.iter().enumerate() {
+            let path = index_path("$.rules", i);
+            let Some(rule) = rules::find(id) else {
+                return Err(self.err(
+                    &path,
+                    format!(
+                        "unknown rule ID {id:?} (not in the rule catalogue harness/rules/{}.tsv)",
+                        f.protocol
+                    ),
+                ));
+            };
+            if rule.protocol != f.protocol {
+                return Err(self.err(
+                    &path,
+                    format!(
+                        "rule {id} belongs to protocol {}, but the fixture's protocol is {}",
+                        rule.protocol, f.protocol
+                    ),
+                ));
+            }
+            if f.rules[..i].contains(id) {
+                return Err(self.err(&path, format!("rule {id} is listed twice")));
+            }
+        }
+        match &f.expect {
+            ExpectSpec::Ok => Ok(Expect::Ok),
+            ExpectSpec::Fail(id) => {
+                let path = "$.expect.fail";
+                if !f.rules.contains(id) {
+                    return Err(self.err(
+                        path,
+                        format!(
+                            "fail rule {id:?} is not listed in $.rules (expected one of: {})",
+                            f.rules.join(", ")
+                        ),
+                    ));
+                }
+                match rules::find(id) {
+                    Some(rule) if rule.kind == rules::Kind::Script => Ok(Expect::Fail(id.clone())),
+                    Some(rule) => Err(self.err(
+                        path,
+                        format!(
+                            "rule {id} is a {} rule: no script fails with it (expected a script rule)",
+                            rule.kind.as_str()
+                        ),
+                    )),
+                    None => Err(self.err(path, format!("unknown rule ID {id:?}"))),
+                }
+            }
+        }
+    }
+
+    // ## Names: tokens, UTxO references, input order
+
+    fn tokens(&mut self, f: &Fixture) -> R<()> {
+        for (alias, spec) in f.tokens.iter() {
+            let path = key_path("$.tokens", alias);
+            let is_ident = alias
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if alias == "ADA" || alias == "lovelace" {
+                return Err(self.err(&path, format!("token alias {alias:?} is predefined")));
+            }
+            if !is_ident {
+                return Err(self.err(
+                    &path,
+                    format!("expected a token alias of letters, digits and _ (not starting with a digit), found {alias:?}"),
+                ));
+            }
+            if is_lower_hex(alias) {
+                return Err(self.err(
+                    &path,
+                    format!("token alias {alias:?} is valid lowercase hex, so it would be ambiguous with hex names; rename it"),
+                ));
+            }
+            if self.deployment.script(alias).is_some() {
+                return Err(self.err(
+                    &path,
+                    format!("token alias {alias:?} is also a script name; rename it"),
+                ));
+            }
+            let policy = self.policy(&spec.policy, &key_path(&path, "policy"))?;
+            let name = self.hex(&spec.name, &key_path(&path, "name"), "an asset name")?;
+            if name.len() > 32 {
+                return Err(self.err(
+                    &key_path(&path, "name"),
+                    format!(
+                        "expected an asset name of at most 32 bytes, found {} bytes",
+                        name.len()
+                    ),
+                ));
+            }
+            self.tokens.push((alias.to_string(), (policy.hash, name)));
+        }
+        Ok(())
+    }
+
+    fn refs(&mut self, f: &Fixture) -> R<()> {
+        for (name, utxo) in f.utxos.iter() {
+            let path = key_path("$.utxos", name);
+            let out_ref = match &utxo.out_ref {
+                Some(text) => self.out_ref(text, &key_path(&path, "ref"))?,
+                None => OutRef {
+                    tx_id: *Hasher::<256>::hash(name.as_bytes()),
+                    index: 0,
+                },
+            };
+            if let Some((other, _)) = self.refs.iter().find(|(_, r)| *r == out_ref) {
+                return Err(self.err(
+                    &path,
+                    format!("utxo {name:?} has the same output reference as utxo {other:?}"),
+                ));
+            }
+            self.refs.push((name.to_string(), out_ref));
+        }
+        Ok(())
+    }
+
+    fn sort_inputs(&mut self, f: &Fixture) -> R<()> {
+        let mut spent: Vec<(OutRef, String)> = Vec::new();
+        for (i, input) in f.tx.inputs.iter().enumerate() {
+            let path = key_path(&index_path("$.tx.inputs", i), "utxo");
+            let out_ref = self.utxo_ref(&input.utxo, &path)?;
+            if spent.iter().any(|(r, _)| *r == out_ref) {
+                return Err(self.err(&path, format!("utxo {:?} is spent twice", input.utxo)));
+            }
+            spent.push((out_ref, input.utxo.clone()));
+        }
+        spent.sort();
+        self.sorted_inputs = spent.into_iter().map(|(_, name)| name).collect();
+        Ok(())
+    }
+
+    fn utxo_ref(&self, name: &str, path: &str) -> R<OutRef> {
+        self.refs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| *r)
+            .ok_or_else(|| {
+                let known: Vec<_> = self.refs.iter().map(|(n, _)| n.as_str()).collect();
+                self.err(
+                    path,
+                    format!("unknown utxo {name:?} (known: {})", list(&known)),
+                )
+            })
+    }
+
+    /// `"<64 hex>#<index>"`.
+    fn out_ref(&self, text: &str, path: &str) -> R<OutRef> {
+        let Some((id, index)) = text.split_once('#') else {
+            return Err(self.err(
+                path,
+                format!("expected \"<64 hex>#<index>\", found {text:?}"),
+            ));
+        };
+        let tx_id = self.hex_array::<32>(id, path, "a transaction id")?;
+        let index = index.parse::<u64>().map_err(|_| {
+            self.err(
+                path,
+                format!(
+                    "expected an output index (a non-negative integer) after '#', found {index:?}"
+                ),
+            )
+        })?;
+        Ok(OutRef { tx_id, index })
+    }
+
+    // ## Scalars
+
+    /// A JSON integer or a decimal string (for values beyond 64 bits).
+    fn integer(&self, json: &Json, path: &str) -> R<BigInt> {
+        match json {
+            Json::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Ok(BigInt::from(i))
+                } else if let Some(u) = n.as_u64() {
+                    Ok(BigInt::from(u))
+                } else {
+                    Err(self.err(
+                        path,
+                        format!(
+                            "expected an integer (write big ones as decimal strings), found {n}"
+                        ),
+                    ))
+                }
+            }
+            Json::String(text) if is_decimal(text) => BigInt::from_str(text).map_err(|e| {
+                self.err(
+                    path,
+                    format!("expected a decimal integer, found {text:?} ({e})"),
+                )
+            }),
+            other => Err(self.err(
+                path,
+                format!(
+                    "expected an integer or a decimal string, found {}",
+                    found(other)
+                ),
+            )),
+        }
+    }
+
+    /// Lowercase hex of any even length.
+    fn hex(&self, text: &str, path: &str, what: &str) -> R<Vec<u8>> {
+        if !is_lower_hex(text) {
+            return Err(self.err(
+                path,
+                format!("bad hex {text:?} ({what}): expected lowercase hex digits 0-9a-f"),
+            ));
+        }
+        hex::decode(text).map_err(|_| {
+            self.err(
+                path,
+                format!(
+                    "bad hex {text:?} ({what}): expected an even number of hex digits, found {}",
+                    text.len()
+                ),
+            )
+        })
+    }
+
+    /// Exactly `N` bytes of lowercase hex.
+    fn hex_array<const N: usize>(&self, text: &str, path: &str, what: &str) -> R<[u8; N]> {
+        let bytes = self.hex(text, path, what)?;
+        <[u8; N]>::try_from(bytes.as_slice()).map_err(|_| {
+            self.err(
+                path,
+                format!(
+                    "expected {} hex digits ({what}, {N} bytes), found {} hex digits",
+                    2 * N,
+                    text.len()
+                ),
+            )
+        })
+    }
+
+    /// Deserialises a credential object held as raw JSON, with paths relative to `path`.
+    fn deserialize_at<T: serde::de::DeserializeOwned>(&self, json: &Json, path: &str) -> R<T> {
+        serde_path_to_error::deserialize(json).map_err(|e| {
+            let relative = crate::fixture::json_path(e.path());
+            let full = format!("{path}{}", relative.strip_prefix('$').unwrap_or(&relative));
+            self.err(&full, e.into_inner().to_string())
+        })
+    }
+}
+
+/// The hash of the native script `ScriptPubkey(key)`: blake2b-224 of `0x00 ‖ CBOR`.
+pub fn native_script_hash(key: Hash28) -> Result<Hash28, String> {
+    let script = pallas_primitives::conway::NativeScript::ScriptPubkey(key.into());
+    let cbor = pallas_codec::minicbor::to_vec(&script).map_err(|e| e.to_string())?;
+    Ok(*Hasher::<224>::hash_tagged(&cbor, 0))
+}
+
+/// The only entry of a one-key object.
+fn single_entry(json: &Json) -> Option<(&str, &Json)> {
+    match json {
+        Json::Object(object) if object.len() == 1 => {
+            object.iter().next().map(|(k, v)| (k.as_str(), v))
+        }
+        _ => None,
+    }
+}
+
+fn is_lower_hex(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+}
+
+fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+fn list<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A short rendering of a JSON value for messages.
+fn found(json: &Json) -> String {
+    let text = json.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(60).collect::<String>())
+    } else {
+        text
+    }
+}
