@@ -48,10 +48,14 @@ fn pipeline_stages(c: &mut Criterion) {
         c.bench_function(&format!("load_and_resolve/{size}"), |b| {
             b.iter(|| {
                 let fixture = fixture::load(&path).expect("fixture loads");
-                black_box(resolve::resolve(&fixture, &path, deployment).expect("fixture resolves"))
+                black_box(
+                    resolve::resolve(&fixture, &path, deployment, &params.slot_config)
+                        .expect("fixture resolves"),
+                )
             })
         });
-        let scenario = resolve::load(&path, deployment).expect("fixture resolves");
+        let scenario =
+            resolve::load(&path, deployment, &params.slot_config).expect("fixture resolves");
         let settled = replay::settle(&scenario.tx, &params, &path).expect("fee settles");
         let units: BTreeMap<_, _> = settled
             .runs
@@ -135,7 +139,8 @@ fn applied_scenarios(params: &Params) -> Vec<(&'static str, tx::Built, eval::App
     scenarios()
         .into_iter()
         .map(|(size, path)| {
-            let scenario = resolve::load(&path, deployment).expect("fixture resolves");
+            let scenario =
+                resolve::load(&path, deployment, &params.slot_config).expect("fixture resolves");
             let built = replay::settle(&scenario.tx, params, &path)
                 .expect("fee settles")
                 .built;

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod ledger;
 pub mod parallel;
 pub mod params;
+pub mod plutus;
 pub mod protocols;
 pub mod replay;
 pub mod report;

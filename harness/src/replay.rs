@@ -145,7 +145,7 @@ impl Replayed {
 pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
     let fixture = fixture::load(path)?;
     let record = deployment(Build::Record)?;
-    let scenario = resolve::resolve(&fixture, path, record)?;
+    let scenario = resolve::resolve(&fixture, path, record, &params.slot_config)?;
     let measured = settle(&scenario.tx, params, path)?;
     let over_limits = over_limits(&measured, params);
 
@@ -162,7 +162,7 @@ pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
         Actual::Ok
     } else {
         let traced = deployment(Build::Traced)?;
-        let traced_scenario = resolve::resolve(&fixture, path, traced)?;
+        let traced_scenario = resolve::resolve(&fixture, path, traced, &params.slot_config)?;
         let explained = settle(&traced_scenario.tx, params, path)?;
         Actual::Fail {
             rules: failing_rules(&explained.runs),

@@ -78,7 +78,12 @@ fn write(name: &str, text: &str) -> PathBuf {
 /// Loads and resolves the fixture at `path`.
 fn load(path: &Path) -> Result<harness::scenario::Scenario, fixture::Error> {
     let fixture = fixture::load(path)?;
-    resolve::resolve(&fixture, path, &deployment())
+    resolve::resolve(
+        &fixture,
+        path,
+        &deployment(),
+        &harness::params::Params::mainnet().unwrap().slot_config,
+    )
 }
 
 /// Writes `text`, expects loading to fail, and returns the message after checking that it
@@ -411,6 +416,66 @@ fn unknown_utxo_name_lists_the_known_ones() {
     );
 }
 
+/// The output datum of `BASE` written as `{"datum_of": …}`.
+fn with_datum_of(datum_of: &str) -> String {
+    let output_datum = r#"{"inline": {"ow_swap_datum": {
+         "beacon_id": "ow_beacon", "pair_beacon": "pair(T,ADA)",
+         "offer_id": "T", "offer_name": "T", "offer_beacon": "offer(T)",
+         "ask_id": "ADA", "ask_name": "ADA", "ask_beacon": "ask(ADA)",
+         "swap_price": {"num": 1000000, "den": 1}, "prev_input": {"utxo": "swap1"}}}}"#;
+    edit(output_datum, &format!(r#"{{"inline": {datum_of}}}"#))
+}
+
+#[test]
+fn a_copied_datum_with_a_changed_field_is_the_written_datum() {
+    let copied = load(&write(
+        "datum_of",
+        &with_datum_of(r#"{"datum_of": "swap1", "with": {"prev_input": {"utxo": "swap1"}}}"#),
+    ))
+    .unwrap();
+    let written = load(&write("datum_written", BASE)).unwrap();
+    assert_eq!(copied.tx.outputs, written.tx.outputs);
+    let unchanged = load(&write(
+        "datum_of_unchanged",
+        &with_datum_of(r#"{"datum_of": "swap1"}"#),
+    ))
+    .unwrap();
+    assert_eq!(
+        unchanged.tx.outputs[0].output.datum,
+        written.tx.inputs[0].utxo.output.datum
+    );
+}
+
+#[test]
+fn a_copied_datum_names_a_known_utxo_and_fields_of_its_type() {
+    let message = error(
+        "datum_of_unknown_utxo",
+        &with_datum_of(r#"{"datum_of": "swap2"}"#),
+    );
+    assert!(
+        message.starts_with(r#"$.tx.outputs[0].datum.inline.datum_of: no datum of utxo "swap2" is known here (UTxOs with a datum, resolved before this one: swap1)"#),
+        "{message}"
+    );
+    let message = error(
+        "datum_of_unknown_field",
+        &with_datum_of(r#"{"datum_of": "swap1", "with": {"price": 1}}"#),
+    );
+    assert!(
+        message.starts_with(r#"$.tx.outputs[0].datum.inline.with.price: unknown field "price" of ow_swap_datum (expected: beacon_id,"#),
+        "{message}"
+    );
+    let message = error(
+        "datum_of_bad_field",
+        &with_datum_of(r#"{"datum_of": "swap1", "with": {"swap_price": 1}}"#),
+    );
+    assert!(
+        message.starts_with(
+            r#"$.tx.outputs[0].datum.inline.with.swap_price: expected {"num": INT, "den": INT}"#
+        ),
+        "{message}"
+    );
+}
+
 #[test]
 fn unknown_utxo_in_prev_input_is_reported() {
     let message = error(
@@ -445,7 +510,7 @@ fn bad_beacon_expression_is_reported() {
     );
     assert_has(
         &message,
-        &["expected FUNCTION(ASSET, …), one of pair(A,B), offer(A), ask(A)"],
+        &["expected FUNCTION(ARG, …), one of pair(A,B), offer(A), ask(A)"],
     );
 }
 
@@ -482,7 +547,7 @@ fn beacon_with_wrong_arity_is_reported() {
         ),
     );
     assert!(
-        message.starts_with("$.utxos.swap1.datum.inline.ow_swap_datum.pair_beacon: bad beacon expression \"pair(T)\": pair takes 2 asset(s) (pair(A,B)), found 1"),
+        message.starts_with("$.utxos.swap1.datum.inline.ow_swap_datum.pair_beacon: bad beacon expression \"pair(T)\": pair takes 2 argument(s) (pair(A,B)), found 1"),
         "{message}"
     );
 }
@@ -767,6 +832,7 @@ fn no_mutation_panics() {
         serde_json::json!({"raw": {"int": 1}}),
     ];
     let deployment = deployment();
+    let slots = harness::params::Params::mainnet().unwrap().slot_config;
     let mut count = 0;
     for pointer in pointers(&base, String::new()) {
         for replacement in &replacements {
@@ -776,7 +842,12 @@ fn no_mutation_panics() {
             }
             let text = mutated.to_string();
             if let Ok(f) = fixture::parse("mutated.json", &text) {
-                let _ = resolve::resolve(&f, std::path::Path::new("mutated.json"), &deployment);
+                let _ = resolve::resolve(
+                    &f,
+                    std::path::Path::new("mutated.json"),
+                    &deployment,
+                    &slots,
+                );
             }
             count += 1;
         }

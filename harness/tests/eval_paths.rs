@@ -97,7 +97,7 @@ fn uplc_path(built: &Built, params: &Params) -> Vec<Run> {
 /// The fixture's settled transaction under `build`, through both paths.
 fn differences(file: &Path, build: Build, params: &Params) -> Option<String> {
     let deployment = Deployment::of(build).expect("validators compile");
-    let scenario = resolve::load(file, deployment).expect("fixture resolves");
+    let scenario = resolve::load(file, deployment, &params.slot_config).expect("fixture resolves");
     let settled = replay::settle(&scenario.tx, params, file).expect("fee settles");
     let ours: Vec<Run> = settled.runs.iter().map(run_of).collect();
     let theirs = uplc_path(&settled.built, params);

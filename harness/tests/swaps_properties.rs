@@ -960,9 +960,13 @@ fn printed_fixtures_load_and_resolve() {
                 let text = fixture_of(&ctx, name, &case, 7, mutate);
                 let fixture = harness::fixture::parse("printed.json", &text)
                     .unwrap_or_else(|e| panic!("{e}\n{text}"));
-                let scenario =
-                    harness::resolve::resolve(&fixture, Path::new("printed.json"), deployment)
-                        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+                let scenario = harness::resolve::resolve(
+                    &fixture,
+                    Path::new("printed.json"),
+                    deployment,
+                    &harness::params::Params::mainnet().unwrap().slot_config,
+                )
+                .unwrap_or_else(|e| panic!("{e}\n{text}"));
                 let mut built = build(&case, &ctx.record);
                 mutate(&case, 7, &mut built, &ctx.record);
                 let (got, want) = (&scenario.tx, &built.spec);

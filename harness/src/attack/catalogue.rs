@@ -19,7 +19,8 @@ use crate::{
     keys::Key,
     ledger,
     params::Params,
-    protocols::{self, Constructor, FieldKind},
+    plutus,
+    protocols::{self, Constructor, Type},
     resolve::native_script_hash,
     scenario::{
         Address, AssetClass, Credential, Datum, Hash28, Input, Mint, OutRef, Output, Scenario,
@@ -227,7 +228,7 @@ impl<'a> Ctx<'a> {
     /// The typed constructor a redeemer of script `hash` is written with.
     fn constructor_of(&self, hash: &Hash28, redeemer: &PlutusData) -> Option<&'static Constructor> {
         let (_, table) = self.redeemer_table(hash)?;
-        let (index, fields) = data::as_constr(redeemer)?;
+        let (index, fields) = plutus::as_constr(redeemer)?;
         table
             .iter()
             .find(|c| c.index == index && c.fields.len() == fields.len())
@@ -235,13 +236,13 @@ impl<'a> Ctx<'a> {
 
     /// Whether any spend redeemer names an input by its position.
     fn uses_input_positions(&self) -> bool {
-        self.any_spend_field(|f| matches!(f.kind, FieldKind::InputIndex))
+        self.any_spend_field(|f| matches!(f.kind, Type::InputIndex))
     }
 
     /// Whether any spend redeemer names an output by its position; owner redeemers that name
     /// only their own input do not.
     fn uses_output_positions(&self) -> bool {
-        self.any_spend_field(|f| matches!(f.kind, FieldKind::OutputIndex))
+        self.any_spend_field(|f| matches!(f.kind, Type::OutputIndex))
     }
 
     fn any_spend_field(&self, wanted: impl Fn(&protocols::Field) -> bool) -> bool {
@@ -257,8 +258,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// The field kinds of a protocol datum, when it is one of the protocols' typed datums.
-    fn datum_kinds(&self, datum: &PlutusData) -> Option<Vec<FieldKind>> {
-        let (index, fields) = data::as_constr(datum)?;
+    fn datum_kinds(&self, datum: &PlutusData) -> Option<Vec<Type>> {
+        let (index, fields) = plutus::as_constr(datum)?;
         protocols::all()
             .iter()
             .flat_map(|p| p.datums)
@@ -343,17 +344,17 @@ impl<'a> Ctx<'a> {
             if let (Credential::Script(hash), Some(redeemer)) =
                 (input.utxo.output.address.payment, &input.redeemer)
                 && let Some(c) = self.constructor_of(&hash, redeemer)
-                && c.fields.iter().any(|f| f.kind == FieldKind::InputIndex)
+                && c.fields.iter().any(|f| f.kind == Type::InputIndex)
             {
                 let mut fixed = tx.clone();
                 fixed.inputs.push(twin.clone());
                 let position = sorted_position(&fixed, fixed.inputs.len() - 1);
-                let (index, fields) = data::as_constr(redeemer).unwrap_or((0, &[]));
+                let (index, fields) = plutus::as_constr(redeemer).unwrap_or((0, &[]));
                 let fields = fields
                     .iter()
                     .zip(c.fields)
                     .map(|(d, f)| match f.kind {
-                        FieldKind::InputIndex => Data::integer(BigInt::from(position)),
+                        Type::InputIndex => Data::integer(BigInt::from(position)),
                         _ => d.clone(),
                     })
                     .collect();
@@ -614,7 +615,7 @@ impl<'a> Ctx<'a> {
                     set(Datum::Hash(datum.clone())),
                 ));
             }
-            let Some((index, fields)) = data::as_constr(datum) else {
+            let Some((index, fields)) = plutus::as_constr(datum) else {
                 for m in data::mutations(datum, 3) {
                     out.push((
                         format!("{label}: datum{} {}", m.path, m.change),
@@ -673,7 +674,7 @@ impl<'a> Ctx<'a> {
             else {
                 continue;
             };
-            let Some((index, fields)) = data::as_constr(datum) else {
+            let Some((index, fields)) = plutus::as_constr(datum) else {
                 continue;
             };
             let chunks: Vec<PlutusData> = (0..bloat / 64)
@@ -1018,7 +1019,7 @@ impl<'a> Ctx<'a> {
                 .fields
                 .iter()
                 .map(|f| match f.kind {
-                    FieldKind::InputIndex => {
+                    Type::InputIndex => {
                         Data::integer(BigInt::from(own_position.unwrap_or_default()))
                     }
                     _ => Data::integer(BigInt::from(own_output.unwrap_or_default())),
@@ -1229,7 +1230,7 @@ impl<'a> Ctx<'a> {
 /// chooses (positive prices, `prev_input`, plain integers).
 fn field_mutations(
     field: &PlutusData,
-    kind: Option<FieldKind>,
+    kind: Option<Type>,
     continuing: bool,
 ) -> Vec<(String, PlutusData)> {
     let generic = || {
@@ -1242,9 +1243,9 @@ fn field_mutations(
         return generic();
     }
     match kind {
-        None | Some(FieldKind::PolicyId | FieldKind::AssetName | FieldKind::Beacon) => generic(),
-        Some(FieldKind::Rational) => {
-            let Some((index, parts)) = data::as_constr(field) else {
+        None | Some(Type::PolicyId | Type::AssetName | Type::Beacon | Type::Bytes) => generic(),
+        Some(Type::Rational) => {
+            let Some((index, parts)) = plutus::as_constr(field) else {
                 return generic();
             };
             let mut out = vec![(
@@ -1252,7 +1253,7 @@ fn field_mutations(
                 Data::constr(index + 1, parts.to_vec()),
             )];
             for (p, part) in parts.iter().enumerate() {
-                let Some(n) = data::as_integer(part) else {
+                let Some(n) = plutus::as_integer(part) else {
                     continue;
                 };
                 for (what, m) in [("0", BigInt::from(0)), ("negated", -n.clone())] {
@@ -1270,9 +1271,7 @@ fn field_mutations(
             }
             out
         }
-        Some(
-            FieldKind::PrevInput | FieldKind::Int | FieldKind::InputIndex | FieldKind::OutputIndex,
-        ) => vec![],
+        Some(_) => vec![],
     }
 }
 
@@ -1280,7 +1279,7 @@ fn sep(change: &str) -> String {
     format!(" {change}")
 }
 
-fn kind_text(kind: Option<FieldKind>) -> String {
+fn kind_text(kind: Option<Type>) -> String {
     kind.map_or(String::new(), |k| format!(" ({k:?})"))
 }
 
@@ -1410,13 +1409,13 @@ mod tests {
     #[test]
     fn created_outputs_keep_their_creators_terms() {
         let price = Data::constr(0, vec![Data::integer(3.into()), Data::integer(2.into())]);
-        let created = field_mutations(&price, Some(FieldKind::Rational), false);
+        let created = field_mutations(&price, Some(Type::Rational), false);
         let texts: Vec<_> = created.iter().map(|(t, _)| t.as_str()).collect();
         assert!(texts.contains(&" numerator 3 → 0"), "{texts:?}");
         assert!(texts.contains(&" denominator 2 → negated"), "{texts:?}");
         assert!(!texts.iter().any(|t| t.contains("→ 4")), "{texts:?}");
-        assert!(field_mutations(&price, Some(FieldKind::PrevInput), false).is_empty());
-        let continuing = field_mutations(&price, Some(FieldKind::Rational), true);
+        assert!(field_mutations(&price, Some(Type::PREV_INPUT), false).is_empty());
+        let continuing = field_mutations(&price, Some(Type::Rational), true);
         assert!(continuing.iter().any(|(t, _)| t.contains("int 3 → 4")));
     }
 }

@@ -2,44 +2,11 @@
 //! mutations an attacker applies to a field, and raw Plutus JSON (cardano-cli's detailed schema,
 //! as [`crate::resolve`] reads it) for printing attacked transactions as fixtures.
 
-use num_bigint::{BigInt, Sign};
-use pallas_primitives::{PlutusData, conway};
+use crate::plutus::{constr_index, integer};
+use num_bigint::BigInt;
+use pallas_primitives::PlutusData;
 use serde_json::{Value as Json, json};
 use uplc::ast::Data;
-
-/// The constructor index of constructor data, decoded from its CBOR tag.
-pub fn constr_index(constr: &conway::Constr<PlutusData>) -> u64 {
-    match constr.tag {
-        121..=127 => constr.tag - 121,
-        1280..=1400 => constr.tag - 1280 + 7,
-        _ => constr.any_constructor.unwrap_or_default(),
-    }
-}
-
-/// The index and fields of constructor data, `None` for other data.
-pub fn as_constr(data: &PlutusData) -> Option<(u64, &[PlutusData])> {
-    match data {
-        PlutusData::Constr(c) => Some((constr_index(c), c.fields.as_slice())),
-        _ => None,
-    }
-}
-
-/// The value of integer data.
-pub fn integer(value: &conway::BigInt) -> BigInt {
-    match value {
-        conway::BigInt::Int(i) => BigInt::from(i128::from(*i)),
-        conway::BigInt::BigUInt(bytes) => BigInt::from_bytes_be(Sign::Plus, bytes),
-        conway::BigInt::BigNInt(bytes) => -BigInt::from_bytes_be(Sign::Plus, bytes) - 1,
-    }
-}
-
-/// The integer of integer data, `None` for other data.
-pub fn as_integer(data: &PlutusData) -> Option<BigInt> {
-    match data {
-        PlutusData::BigInt(i) => Some(integer(i)),
-        _ => None,
-    }
-}
 
 /// One mutation of some data: where it applies (a path such as `.fields[2]`) and the result.
 #[derive(Debug, Clone)]
@@ -193,27 +160,6 @@ pub fn to_json(data: &PlutusData) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn constructor_indexes_decode_from_every_tag_range() {
-        for ix in [0, 6, 7, 127, 128, 1000] {
-            let data = Data::constr(ix, vec![]);
-            assert_eq!(as_constr(&data).map(|(i, _)| i), Some(ix));
-        }
-    }
-
-    #[test]
-    fn integers_decode_beyond_64_bits() {
-        for n in [
-            "0",
-            "-1",
-            "340282366920938463463374607431768211457",
-            "-18446744073709551617",
-        ] {
-            let n: BigInt = n.parse().unwrap();
-            assert_eq!(as_integer(&Data::integer(n.clone())), Some(n));
-        }
-    }
 
     #[test]
     fn mutations_reach_nested_fields() {

@@ -245,7 +245,7 @@ pub fn attack_file(
     limit: Option<usize>,
 ) -> Result<AttackReport, Error> {
     let deployment = replay::deployment(Build::Record)?;
-    let scenario = resolve::load(path, deployment)?;
+    let scenario = resolve::load(path, deployment, &params.slot_config)?;
     attack_scenario(&scenario, params, limit)
 }
 
@@ -580,7 +580,7 @@ mod tests {
         let params = Params::mainnet().unwrap();
         let deployment = Deployment::of(Build::Record).unwrap();
         let path = fixture("fill/fill_partial_token_to_ada_swap_at.json");
-        let scenario = resolve::load(&path, deployment).unwrap();
+        let scenario = resolve::load(&path, deployment, &params.slot_config).unwrap();
         let mut tx = scenario.tx.clone();
         let change = tx.outputs.iter().position(|o| o.change).unwrap();
         tx.outputs[change].output.address.stake =
@@ -593,7 +593,13 @@ mod tests {
         let json = print::fixture_json(&tx, &scenario.protocol, "round trip", &rule);
         let text = serde_json::to_string_pretty(&json).unwrap();
         let parsed = fixture::parse("printed.json", &text).unwrap();
-        let back = resolve::resolve(&parsed, Path::new("printed.json"), deployment).unwrap();
+        let back = resolve::resolve(
+            &parsed,
+            Path::new("printed.json"),
+            deployment,
+            &params.slot_config,
+        )
+        .unwrap();
         assert_eq!(back.expect, Expect::Fail(rule));
         assert_eq!(back.tx.inputs, tx.inputs);
         assert_eq!(back.tx.outputs, tx.outputs);
@@ -607,7 +613,7 @@ mod tests {
         let params = Params::mainnet().unwrap();
         let deployment = Deployment::of(Build::Record).unwrap();
         let path = fixture("fill/fill_and_create_same_tx.json");
-        let scenario = resolve::load(&path, deployment).unwrap();
+        let scenario = resolve::load(&path, deployment, &params.slot_config).unwrap();
         let honest = replay::settle(&scenario.tx, &params, &path).unwrap();
         let catalogue = catalogue::generate(&scenario, &params, honest.built.size());
         let rule = print::rule_for(&scenario.protocol, &scenario.rules).unwrap();
@@ -618,8 +624,13 @@ mod tests {
             };
             let json = print::fixture_json(&attack.tx, "swaps", &attack.description, &rule);
             let parsed = fixture::parse("printed.json", &json.to_string()).unwrap();
-            let back = resolve::resolve(&parsed, Path::new("printed.json"), deployment)
-                .unwrap_or_else(|e| panic!("{}: {e}", attack.description));
+            let back = resolve::resolve(
+                &parsed,
+                Path::new("printed.json"),
+                deployment,
+                &params.slot_config,
+            )
+            .unwrap_or_else(|e| panic!("{}: {e}", attack.description));
             assert_eq!(back.tx.inputs, attack.tx.inputs, "{}", attack.description);
             assert_eq!(back.tx.outputs, attack.tx.outputs, "{}", attack.description);
             assert_eq!(back.tx.mint, attack.tx.mint, "{}", attack.description);

@@ -3,7 +3,7 @@
 //!
 //! A protocol is plain data ([`Protocol`]): its typed datum forms ([`DatumType`]), the redeemer
 //! constructors of each deployment script it owns ([`ScriptInfo`]), and its beacon-name
-//! derivations ([`BeaconVariant`]). `resolve` interprets the generic [`FieldKind`]s; only the
+//! derivations ([`BeaconVariant`]). `resolve` interprets the generic [`Type`]s; only the
 //! beacon functions are protocol code. Adding loans, options or aftermarket means adding a module
 //! with one `Protocol` constant and listing it in [`all`].
 
@@ -14,14 +14,18 @@ use crate::{
     capacity::{self, Batch, DustEntry},
     deploy::Param,
     params::Params,
-    scenario::{AssetClass, OutRef, Value},
+    scenario::{AssetClass, Credential, OutRef, Value},
 };
 use pallas_primitives::PlutusData;
 
-/// How [`crate::resolve`] reads one field of a typed datum or redeemer (each may instead be
-/// `{"raw": PLUTUS_JSON}`).
+/// The type of one field of a typed datum or redeemer: how [`crate::resolve`] reads its JSON and
+/// encodes it as Plutus Data. Any field, at any depth, may instead be `{"raw": PLUTUS_JSON}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
+pub enum Type {
+    /// An integer, `I`: a JSON number or a decimal string.
+    Int,
+    /// Bytes, `B`: lowercase hex.
+    Bytes,
     /// A policy id, `B`: a script name (its hash), a token alias (its policy), `"ADA"` (empty) or
     /// lowercase hex of any length.
     PolicyId,
@@ -29,19 +33,48 @@ pub enum FieldKind {
     AssetName,
     /// A beacon name, `B`: a beacon expression of the type's variant (`"pair(T,ADA)"`) or hex.
     Beacon,
-    /// A rational `{"num": INT, "den": INT}`, encoded `Constr 0 [I num, I den]`.
-    Rational,
-    /// `Option<OutputReference>` in the Plutus V2 layout: `null` (None, `Constr 1 []`), or
-    /// `{"utxo": NAME}` / `{"ref": "<64 hex>#<index>"}` (Some, `Constr 0 [Constr 0 [Constr 0
-    /// [B tx_id], I index]]`).
-    PrevInput,
-    /// An integer, `I`: a JSON number or a decimal string.
-    Int,
+    /// A POSIX time in milliseconds, `I`: an integer, `{"slot": N}` (the start of slot N), or
+    /// `{"from": MS}` / `{"to": MS}`: MS milliseconds after the start of the validity interval's
+    /// first slot / its upper bound, through the parameter file's slot configuration.
+    Time,
     /// An input index, `I`: an integer, or the name of a spent UTxO, which becomes its position
     /// in the ledger's sorted input order.
     InputIndex,
     /// An output index, `I`: an integer (the output's position in the transaction).
     OutputIndex,
+    /// `false` / `true`: `Constr 0 []` / `Constr 1 []`.
+    Bool,
+    /// A rational `{"num": INT, "den": INT}`, encoded `Constr 0 [I num, I den]`.
+    Rational,
+    /// A fraction `{"num": INT, "den": INT}`, encoded as the list `[I num, I den]`.
+    Fraction,
+    /// An asset: a token alias or `"ADA"`, or `[POLICY, NAME]`; encoded as the list
+    /// `[B policy, B name]`.
+    Asset,
+    /// A credential written as in addresses (`{"key": "alice"}`, `{"script": NAME}`, …):
+    /// `Constr 0 [B key_hash]` or `Constr 1 [B script_hash]`.
+    Credential,
+    /// An address written as in outputs (`{"payment": …, "stake": …}`): `Constr 0 [payment,
+    /// Option<Referenced<Credential>>]`, a pointer being `Constr 1 [I, I, I]`.
+    Address,
+    /// An output reference in the Plutus V2 layout datums store: `{"utxo": NAME}` or
+    /// `{"ref": "<64 hex>#<index>"}`, encoded `Constr 0 [Constr 0 [B tx_id], I index]`.
+    OutRef,
+    /// `null` (None, `Constr 1 []`) or a value of the inner type (Some, `Constr 0 [x]`).
+    Option(&'static Type),
+    /// A JSON array, encoded as a Data list.
+    List(&'static Type),
+    /// A JSON array of exactly these types, encoded as a Data list (the specs' 2-tuples).
+    Tuple(&'static [Type]),
+    /// A JSON array of `[KEY, VALUE]` pairs, encoded as a Data map in that order (Aiken `Pairs`).
+    Map(&'static Type, &'static Type),
+    /// One of these constructors: `"Name"` (no fields) or `{"Name": {FIELDS}}`.
+    Sum(&'static [Constructor]),
+}
+
+impl Type {
+    /// The type `Option<OutputReference>` of a swap's `prev_input`.
+    pub const PREV_INPUT: Type = Type::Option(&Type::OutRef);
 }
 
 /// One named field of a typed constructor.
@@ -49,8 +82,8 @@ pub enum FieldKind {
 pub struct Field {
     /// The name fixtures use (the spec's field name).
     pub name: &'static str,
-    /// How its JSON is read.
-    pub kind: FieldKind,
+    /// Its type.
+    pub kind: Type,
 }
 
 /// A Plutus Data constructor with named fields, written by fixtures as `"Name"` (no fields) or
@@ -91,17 +124,45 @@ pub struct ScriptInfo {
     pub beacon_variant: Option<&'static str>,
 }
 
-/// A beacon-name function: `name(A, B, …)` over assets (token aliases or `ADA`).
+/// How a beacon function derives a token name from its arguments, each written as text inside
+/// the expression's parentheses.
+#[derive(Debug, Clone, Copy)]
+pub enum Derive {
+    /// A fixed name, written with no argument (`ask()` for ASCII `Ask`).
+    Fixed(&'static [u8]),
+    /// From one asset: a token alias or `ADA`.
+    Asset(fn(&AssetClass) -> Vec<u8>),
+    /// From two assets, in the order written.
+    AssetPair(fn(&AssetClass, &AssetClass) -> Vec<u8>),
+    /// From a credential: `key:NAME`, `script:NAME`, `native:NAME`, `key_hash:HEX` or
+    /// `script_hash:HEX`.
+    Credential(fn(&Credential) -> Vec<u8>),
+    /// From an output reference: a UTxO name or `<64 hex>#<index>`.
+    OutRef(fn(&OutRef) -> Vec<u8>),
+    /// From a policy id: a script name, a token alias (its policy) or 56 hex digits.
+    Policy(fn(&[u8]) -> Vec<u8>),
+}
+
+impl Derive {
+    /// How many arguments it takes.
+    pub fn arity(&self) -> usize {
+        match self {
+            Derive::Fixed(_) => 0,
+            Derive::AssetPair(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// A beacon-name function, written `name(ARG, …)`.
 #[derive(Debug, Clone, Copy)]
 pub struct BeaconFn {
     /// The function name fixtures write (`pair`).
     pub name: &'static str,
     /// How it is written, for messages (`pair(A,B)`).
     pub usage: &'static str,
-    /// How many assets it takes.
-    pub arity: usize,
-    /// The derivation; it is given exactly `arity` assets.
-    pub derive: fn(&[AssetClass]) -> [u8; 32],
+    /// The derivation.
+    pub derive: Derive,
 }
 
 /// A family of beacon names (one beacon policy's token names).
@@ -299,12 +360,12 @@ pub fn variant(name: &str) -> Option<&'static BeaconVariant> {
 pub struct BeaconExpr<'a> {
     /// The function name.
     pub function: &'a str,
-    /// The argument names (token aliases or `ADA`), trimmed.
+    /// The arguments as written, trimmed.
     pub args: Vec<&'a str>,
 }
 
-/// Parses `function(arg, …)`; `None` when `text` is not of that shape (a function name of
-/// letters, digits and `_`, arguments separated by commas, none empty).
+/// Parses `function(arg, …)` or `function()`; `None` when `text` is not of that shape (a
+/// function name of letters, digits and `_`, arguments separated by commas, none empty).
 pub fn parse_beacon_expr(text: &str) -> Option<BeaconExpr<'_>> {
     let open = text.find('(')?;
     let inner = text[open + 1..].strip_suffix(')')?;
@@ -313,6 +374,12 @@ pub fn parse_beacon_expr(text: &str) -> Option<BeaconExpr<'_>> {
         |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !is_ident(function) || inner.contains(['(', ')']) {
         return None;
+    }
+    if inner.trim().is_empty() {
+        return Some(BeaconExpr {
+            function,
+            args: Vec::new(),
+        });
     }
     let args: Vec<&str> = inner.split(',').map(str::trim).collect();
     if args.iter().any(|a| a.is_empty()) {
@@ -344,12 +411,22 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_name_is_a_call_without_arguments() {
+        assert_eq!(
+            parse_beacon_expr("ask( )"),
+            Some(BeaconExpr {
+                function: "ask",
+                args: vec![]
+            })
+        );
+    }
+
+    #[test]
     fn malformed_beacon_expressions_are_rejected() {
         for bad in [
             "pair(T",
             "pair",
             "(T)",
-            "pair()",
             "pair(T,)",
             "pa ir(T)",
             "pair((T))",

@@ -18,8 +18,14 @@ impl Resolver<'_> {
         })
     }
 
-    /// Raw Plutus JSON, or a typed form `{"ow_swap_datum": {FIELDS}}`.
+    /// Raw Plutus JSON, a typed form `{"ow_swap_datum": {FIELDS}}`, or another UTxO's datum
+    /// with some fields changed: `{"datum_of": NAME, "with": {FIELDS}}`.
     pub(super) fn datum_data(&self, json: &Json, path: &str) -> R<PlutusData> {
+        if let Json::Object(object) = json
+            && object.contains_key("datum_of")
+        {
+            return self.datum_of(object, path);
+        }
         if let Some((key, fields)) = single_entry(json)
             && !PLUTUS_KEYS.contains(&key)
         {
@@ -27,7 +33,7 @@ impl Resolver<'_> {
                 return Err(self.err(
                     &key_path(path, key),
                     format!(
-                        "unknown datum type {key:?} (known: {}); raw Plutus JSON has one of the keys {}",
+                        "unknown datum type {key:?} (known: {}); raw Plutus JSON has one of the keys {}, and {{\"datum_of\": NAME}} copies a UTxO's datum",
                         protocols::datum_keys().join(", "),
                         PLUTUS_KEYS.join(", ")
                     ),
@@ -43,6 +49,80 @@ impl Resolver<'_> {
             );
         }
         self.plutus(json, path)
+    }
+
+    /// `{"datum_of": NAME, "with": {FIELDS}}`: the datum of the UTxO `NAME` (resolved before
+    /// this one), read as the typed datum of the fixture's protocol whose constructor index and
+    /// field count it has, with the fields in `with` replaced.
+    fn datum_of(&self, object: &serde_json::Map<String, Json>, path: &str) -> R<PlutusData> {
+        if let Some(unknown) = object.keys().find(|k| *k != "datum_of" && *k != "with") {
+            return Err(self.err(
+                &key_path(path, unknown),
+                format!("unknown field {unknown:?} next to \"datum_of\" (expected: with)"),
+            ));
+        }
+        let name_path = key_path(path, "datum_of");
+        let Some(Json::String(name)) = object.get("datum_of") else {
+            return Err(self.err(&name_path, "expected the name of a UTxO"));
+        };
+        let Some((_, base)) = self.datums.iter().find(|(n, _)| n == name) else {
+            let known: Vec<_> = self.datums.iter().map(|(n, _)| n.as_str()).collect();
+            return Err(self.err(
+                &name_path,
+                format!("no datum of utxo {name:?} is known here (UTxOs with a datum, resolved before this one: {})", list(&known)),
+            ));
+        };
+        let Some((index, fields)) = plutus::as_constr(base) else {
+            return Err(self.err(
+                &name_path,
+                format!("the datum of utxo {name:?} is not constructor data, so it has no fields"),
+            ));
+        };
+        let typed: Vec<_> = protocols::find(&self.protocol)
+            .map(|p| p.datums)
+            .unwrap_or_default()
+            .iter()
+            .filter(|d| d.constructor.index == index && d.constructor.fields.len() == fields.len())
+            .collect();
+        let [datum] = typed.as_slice() else {
+            return Err(self.err(
+                &name_path,
+                format!("the datum of utxo {name:?} is not one typed datum of protocol {} (found {} that match its constructor {index} with {} fields)", self.protocol, typed.len(), fields.len()),
+            ));
+        };
+        let mut fields = fields.to_vec();
+        let with_path = key_path(path, "with");
+        let changes = match object.get("with") {
+            None => &serde_json::Map::new(),
+            Some(Json::Object(changes)) => changes,
+            Some(other) => {
+                return Err(self.err(
+                    &with_path,
+                    format!(
+                        "expected an object of {} fields, found {}",
+                        datum.key,
+                        found(other)
+                    ),
+                ));
+            }
+        };
+        let variant = protocols::variant(datum.variant);
+        for (key, value) in changes {
+            let Some(at) = datum.constructor.fields.iter().position(|f| f.name == key) else {
+                let names: Vec<_> = datum.constructor.fields.iter().map(|f| f.name).collect();
+                return Err(self.err(
+                    &key_path(&with_path, key),
+                    format!(
+                        "unknown field {key:?} of {} (expected: {})",
+                        datum.key,
+                        names.join(", ")
+                    ),
+                ));
+            };
+            let kind = datum.constructor.fields[at].kind;
+            fields[at] = self.field(kind, variant, datum.key, value, &key_path(&with_path, key))?;
+        }
+        Ok(Data::constr(index, fields))
     }
 
     /// The redeemer of an execution by `cred`; `parent` is the path of the object that holds the
@@ -70,42 +150,72 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn redeemer_data(
+    fn redeemer_data(
         &self,
         json: &Json,
         path: &str,
         script: Option<&str>,
         label: &str,
     ) -> R<PlutusData> {
-        let (name, fields) = match json {
-            Json::String(name) => (name.as_str(), None),
-            Json::Object(_) => match single_entry(json) {
-                Some((key, fields)) if !PLUTUS_KEYS.contains(&key) => (key, Some(fields)),
-                _ => return self.plutus(json, path),
-            },
-            other => {
+        if !matches!(json, Json::String(_)) {
+            match single_entry(json) {
+                Some((key, _)) if !PLUTUS_KEYS.contains(&key) => {}
+                _ if json.is_object() => return self.plutus(json, path),
+                _ => {
+                    return Err(self.err(
+                        path,
+                        format!(
+                            "expected a redeemer constructor name, {{\"Name\": {{FIELDS}}}} or raw Plutus JSON, found {}",
+                            found(json)
+                        ),
+                    ));
+                }
+            }
+        }
+        let Some(script) = script else {
+            return Err(self.err(
+                path,
+                format!("typed redeemer {} needs a deployment script, but {label} is not one (write raw Plutus JSON)", found(json)),
+            ));
+        };
+        let constructors = match protocols::script(script) {
+            Some(info) => info.redeemers,
+            None => {
                 return Err(self.err(
                     path,
                     format!(
-                        "expected a redeemer constructor name, {{\"Name\": {{FIELDS}}}} or raw Plutus JSON, found {}",
-                        found(other)
+                        "script {script} has no typed redeemers (write raw Plutus JSON), found {}",
+                        found(json)
                     ),
                 ));
             }
         };
-        let constructors: &[Constructor] = match script {
-            None => {
-                return Err(self.err(
-                    path,
-                    format!("typed redeemer {name:?} needs a deployment script, but {label} is not one (write raw Plutus JSON)"),
-                ));
-            }
-            Some(script) => match protocols::script(script) {
-                Some(info) => info.redeemers,
+        let of = format!(" for {label}");
+        self.constructor_value(constructors, "redeemer ", &of, None, json, path)
+    }
+
+    /// One of `constructors`, written `"Name"` or `{"Name": {FIELDS}}`. Messages say `unknown
+    /// {what}constructor "Name"{of}` (`what` = `"redeemer "`, `of` = `" for script ow_swap"`).
+    fn constructor_value(
+        &self,
+        constructors: &[Constructor],
+        what: &str,
+        of: &str,
+        variant: Option<&BeaconVariant>,
+        json: &Json,
+        path: &str,
+    ) -> R<PlutusData> {
+        let (name, fields) = match json {
+            Json::String(name) => (name.as_str(), None),
+            _ => match single_entry(json) {
+                Some((name, fields)) => (name, Some(fields)),
                 None => {
                     return Err(self.err(
                         path,
-                        format!("script {script} has no typed redeemers (write raw Plutus JSON), found {name:?}"),
+                        format!(
+                            "expected a constructor name or {{\"Name\": {{FIELDS}}}}, found {}",
+                            found(json)
+                        ),
                     ));
                 }
             },
@@ -120,7 +230,7 @@ impl Resolver<'_> {
             return Err(self.err(
                 &at,
                 format!(
-                    "unknown redeemer constructor {name:?} for {label} (known: {})",
+                    "unknown {what}constructor {name:?}{of} (known: {})",
                     known.join(", ")
                 ),
             ));
@@ -134,12 +244,12 @@ impl Resolver<'_> {
                 Err(self.err(
                     path,
                     format!(
-                        "redeemer {name} has fields ({}): write {{\"{name}\": {{…}}}}, found the bare name",
+                        "{what}{name} has fields ({}): write {{\"{name}\": {{…}}}}, found the bare name",
                         names.join(", ")
                     ),
                 ))
             }
-            Some(fields) => self.fields(constructor, name, None, fields, &key_path(path, name)),
+            Some(fields) => self.fields(constructor, name, variant, fields, &key_path(path, name)),
         }
     }
 
@@ -188,9 +298,11 @@ impl Resolver<'_> {
         Ok(Data::constr(constructor.index, data))
     }
 
-    pub(super) fn field(
+    /// One field of type `kind`; `variant` names the beacon functions of `owner`, the typed
+    /// form the field belongs to.
+    fn field(
         &self,
-        kind: FieldKind,
+        kind: Type,
         variant: Option<&BeaconVariant>,
         owner: &str,
         json: &Json,
@@ -199,41 +311,33 @@ impl Resolver<'_> {
         if let Some(("raw", raw)) = single_entry(json) {
             return self.plutus(raw, &key_path(path, "raw"));
         }
-        let string = |what: &str| -> R<&str> {
-            json.as_str().ok_or_else(|| {
-                self.err(
-                    path,
-                    format!(
-                        "expected {what} (or {{\"raw\": PLUTUS_JSON}}), found {}",
-                        found(json)
-                    ),
-                )
-            })
+        let expected = |what: &str| {
+            self.err(
+                path,
+                format!(
+                    "expected {what} (or {{\"raw\": PLUTUS_JSON}}), found {}",
+                    found(json)
+                ),
+            )
         };
-        match kind {
-            FieldKind::PolicyId => {
-                let text = string("a script name, token alias, \"ADA\" or hex")?;
-                let bytes = if let Some(asset) = self.alias(text) {
-                    asset.0.clone()
-                } else if let Some(script) = self.deployment.script(text) {
-                    script.hash.to_vec()
-                } else if is_lower_hex(text) {
-                    self.hex(text, path, "a policy id")?
-                } else {
-                    return Err(self.err(
-                        path,
-                        format!(
-                            "expected a script name ({}), token alias ({}) or lowercase hex, found {text:?}",
-                            self.script_names(),
-                            self.aliases()
-                        ),
-                    ));
-                };
-                Ok(Data::bytestring(bytes))
-            }
-            FieldKind::AssetName => {
+        let string = |what: &str| json.as_str().ok_or_else(|| expected(what));
+        let array = |what: &str| json.as_array().ok_or_else(|| expected(what));
+        let each = |items: &[Json], kind: Type| {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| self.field(kind, variant, owner, item, &index_path(path, i)))
+                .collect::<R<Vec<_>>>()
+        };
+        Ok(match kind {
+            Type::Int | Type::OutputIndex => Data::integer(self.integer(json, path)?),
+            Type::Bytes => Data::bytestring(self.hex(string("hex")?, path, "bytes")?),
+            Type::PolicyId => Data::bytestring(
+                self.policy_id(string("a script name, token alias, \"ADA\" or hex")?, path)?,
+            ),
+            Type::AssetName => {
                 let text = string("a token alias, \"ADA\" or hex")?;
-                let bytes = match self.alias(text) {
+                Data::bytestring(match self.alias(text) {
                     Some(asset) => asset.1.clone(),
                     None if is_lower_hex(text) => self.hex(text, path, "an asset name")?,
                     None => {
@@ -245,93 +349,198 @@ impl Resolver<'_> {
                             ),
                         ));
                     }
-                };
-                Ok(Data::bytestring(bytes))
+                })
             }
-            FieldKind::Beacon => {
+            Type::Beacon => {
                 let text = string("a beacon expression or hex")?;
-                if text.contains('(') {
-                    let Some(variant) = variant else {
-                        return Err(self.err(
-                            path,
-                            format!("{owner} has no beacon variant: write the name as hex"),
-                        ));
-                    };
-                    Ok(Data::bytestring(
-                        self.beacon(variant, owner, text, path)?.to_vec(),
-                    ))
-                } else {
-                    Ok(Data::bytestring(self.hex(text, path, "a beacon name")?))
+                if !text.contains('(') {
+                    return Ok(Data::bytestring(self.hex(text, path, "a beacon name")?));
                 }
-            }
-            FieldKind::Rational => {
-                let Some(object) = json.as_object() else {
+                let Some(variant) = variant else {
                     return Err(self.err(
                         path,
-                        format!(
-                            "expected {{\"num\": INT, \"den\": INT}}, found {}",
-                            found(json)
-                        ),
+                        format!("{owner} has no beacon variant: write the name as hex"),
                     ));
                 };
-                if let Some(unknown) = object.keys().find(|k| *k != "num" && *k != "den") {
-                    return Err(self.err(
-                        &key_path(path, unknown),
-                        format!("unknown field {unknown:?} of a rational (expected: num, den)"),
-                    ));
-                }
-                let mut parts = Vec::with_capacity(2);
-                for part in ["num", "den"] {
-                    let value = object.get(part).ok_or_else(|| {
-                        self.err(path, format!("missing field {part:?} of a rational"))
-                    })?;
-                    parts.push(Data::integer(self.integer(value, &key_path(path, part))?));
-                }
-                Ok(Data::constr(0, parts))
+                Data::bytestring(self.beacon(variant, owner, text, path)?)
             }
-            FieldKind::PrevInput => {
-                let out_ref = match single_entry(json) {
-                    _ if json.is_null() => return Ok(Data::constr(1, Vec::new())),
-                    Some(("utxo", Json::String(name))) => {
-                        self.utxo_ref(name, &key_path(path, "utxo"))?
-                    }
-                    Some(("ref", Json::String(text))) => {
-                        self.out_ref(text, &key_path(path, "ref"))?
-                    }
-                    _ => {
-                        return Err(self.err(
+            Type::Time => Data::integer(self.time(json, path)?),
+            Type::InputIndex => Data::integer(self.input_index(json, path)?),
+            Type::Bool => Data::constr(
+                u64::from(json.as_bool().ok_or_else(|| expected("true or false"))?),
+                Vec::new(),
+            ),
+            Type::Rational => Data::constr(0, self.num_den(json, path)?),
+            Type::Fraction => Data::list(self.num_den(json, path)?),
+            Type::Asset => match json {
+                Json::String(text) => {
+                    let (policy, name) = self.alias(text).ok_or_else(|| {
+                        self.err(
                             path,
-                            format!(
-                                "expected null, {{\"utxo\": NAME}}, {{\"ref\": \"<64 hex>#<index>\"}} or {{\"raw\": PLUTUS_JSON}}, found {}",
-                                found(json)
-                            ),
-                        ));
-                    }
-                };
-                Ok(prev_input(&out_ref))
-            }
-            FieldKind::Int | FieldKind::OutputIndex => Ok(Data::integer(self.integer(json, path)?)),
-            FieldKind::InputIndex => {
-                if let Json::String(name) = json
-                    && !is_decimal(name)
-                {
-                    let position = self
-                        .sorted_inputs
-                        .iter()
-                        .position(|n| n == name)
-                        .ok_or_else(|| {
-                            self.err(
-                                path,
-                                format!(
-                                    "utxo {name:?} is not a spent input (inputs: {})",
-                                    list(&self.sorted_inputs)
-                                ),
-                            )
-                        })?;
-                    return Ok(Data::integer(BigInt::from(position)));
+                            format!("unknown token alias {text:?} (known: {})", self.aliases()),
+                        )
+                    })?;
+                    Data::list(vec![
+                        Data::bytestring(policy.clone()),
+                        Data::bytestring(name.clone()),
+                    ])
                 }
-                Ok(Data::integer(self.integer(json, path)?))
+                _ => self.field(ASSET_PAIR, variant, owner, json, path)?,
+            },
+            Type::Credential => {
+                let spec: CredentialSpec = self.deserialize_at(json, path)?;
+                plutus::credential(&self.credential_of(&spec, path)?.credential)
             }
+            Type::Address => {
+                let spec: AddressSpec = self.deserialize_at(json, path)?;
+                plutus::address(&self.address_of(&spec, path)?.0)
+            }
+            Type::OutRef => plutus::out_ref(&match single_entry(json) {
+                Some(("utxo", Json::String(name))) => {
+                    self.utxo_ref(name, &key_path(path, "utxo"))?
+                }
+                Some(("ref", Json::String(text))) => self.out_ref(text, &key_path(path, "ref"))?,
+                _ => {
+                    return Err(expected(
+                        "{\"utxo\": NAME} or {\"ref\": \"<64 hex>#<index>\"}",
+                    ));
+                }
+            }),
+            Type::Option(_) if json.is_null() => Data::constr(1, Vec::new()),
+            Type::Option(inner) => {
+                Data::constr(0, vec![self.field(*inner, variant, owner, json, path)?])
+            }
+            Type::List(inner) => Data::list(each(array("an array")?, *inner)?),
+            Type::Tuple(types) => {
+                let items = array(&format!("an array of {} elements", types.len()))?;
+                if items.len() != types.len() {
+                    return Err(expected(&format!("an array of {} elements", types.len())));
+                }
+                let data = items
+                    .iter()
+                    .zip(types)
+                    .enumerate()
+                    .map(|(i, (item, t))| {
+                        self.field(*t, variant, owner, item, &index_path(path, i))
+                    })
+                    .collect::<R<Vec<_>>>()?;
+                Data::list(data)
+            }
+            Type::Map(key, value) => {
+                let mut pairs = Vec::new();
+                for (i, entry) in array("an array of [KEY, VALUE] pairs")?.iter().enumerate() {
+                    let epath = index_path(path, i);
+                    let Some([k, v]) = entry.as_array().map(Vec::as_slice) else {
+                        return Err(self.err(
+                            &epath,
+                            format!("expected a [KEY, VALUE] pair, found {}", found(entry)),
+                        ));
+                    };
+                    pairs.push((
+                        self.field(*key, variant, owner, k, &index_path(&epath, 0))?,
+                        self.field(*value, variant, owner, v, &index_path(&epath, 1))?,
+                    ));
+                }
+                Data::map(pairs)
+            }
+            Type::Sum(constructors) => {
+                let of = format!(" in {owner}");
+                self.constructor_value(constructors, "", &of, variant, json, path)?
+            }
+        })
+    }
+
+    /// `{"num": INT, "den": INT}`, as two integer data.
+    fn num_den(&self, json: &Json, path: &str) -> R<Vec<PlutusData>> {
+        let Some(object) = json.as_object() else {
+            return Err(self.err(
+                path,
+                format!(
+                    "expected {{\"num\": INT, \"den\": INT}}, found {}",
+                    found(json)
+                ),
+            ));
+        };
+        if let Some(unknown) = object.keys().find(|k| *k != "num" && *k != "den") {
+            return Err(self.err(
+                &key_path(path, unknown),
+                format!("unknown field {unknown:?} of a rational (expected: num, den)"),
+            ));
+        }
+        ["num", "den"]
+            .into_iter()
+            .map(|part| {
+                let value = object.get(part).ok_or_else(|| {
+                    self.err(path, format!("missing field {part:?} of a rational"))
+                })?;
+                Ok(Data::integer(self.integer(value, &key_path(path, part))?))
+            })
+            .collect()
+    }
+
+    /// An integer, or the name of a spent UTxO: its position in the ledger's input order.
+    fn input_index(&self, json: &Json, path: &str) -> R<BigInt> {
+        let Json::String(name) = json else {
+            return self.integer(json, path);
+        };
+        if is_decimal(name) {
+            return self.integer(json, path);
+        }
+        let position = self.sorted_inputs.iter().position(|n| n == name);
+        position.map(BigInt::from).ok_or_else(|| {
+            self.err(
+                path,
+                format!(
+                    "utxo {name:?} is not a spent input (inputs: {})",
+                    list(&self.sorted_inputs)
+                ),
+            )
+        })
+    }
+
+    /// A POSIX time in milliseconds: an integer, `{"slot": N}`, or `{"from": MS}` / `{"to": MS}`
+    /// relative to the validity interval's bounds.
+    fn time(&self, json: &Json, path: &str) -> R<BigInt> {
+        let Some((key, value)) = single_entry(json) else {
+            return self.integer(json, path);
+        };
+        let inner = key_path(path, key);
+        let slot = match key {
+            "slot" => {
+                let n = self.integer(value, &inner)?;
+                return self.posix(u64::try_from(&n).ok(), &inner);
+            }
+            "from" => self.validity.0,
+            "to" => self.validity.1,
+            _ => {
+                return Err(self.err(
+                    path,
+                    format!("expected a POSIX time: an integer, {{\"slot\": N}}, {{\"from\": MS}} or {{\"to\": MS}}, found {}", found(json)),
+                ));
+            }
+        };
+        if slot.is_none() {
+            return Err(self.err(
+                &inner,
+                format!("a time relative to the validity interval's {key:?} bound needs $.tx.validity.{key}"),
+            ));
+        }
+        Ok(self.posix(slot, &inner)? + self.integer(value, &inner)?)
+    }
+
+    /// The POSIX time at which `slot` starts, through the parameter file's slot configuration.
+    fn posix(&self, slot: Option<u64>, path: &str) -> R<BigInt> {
+        let c = &self.slots;
+        match slot {
+            Some(slot) if slot >= c.zero_slot => Ok(BigInt::from(c.zero_time)
+                + BigInt::from(slot - c.zero_slot) * BigInt::from(c.slot_length)),
+            _ => Err(self.err(
+                path,
+                format!(
+                    "expected a slot at or after the parameter set's zero_slot {}",
+                    c.zero_slot
+                ),
+            )),
         }
     }
 
@@ -424,10 +633,312 @@ impl Resolver<'_> {
     }
 }
 
+/// An asset written as `[POLICY, NAME]`.
+const ASSET_PAIR: Type = Type::Tuple(&[Type::PolicyId, Type::AssetName]);
+
 /// `prev_input = Some(out_ref)` in the Plutus V2 layout (spec SWAP-V3-03):
 /// `Constr 0 [Constr 0 [Constr 0 [B tx_id], I index]]`.
 pub fn prev_input(out_ref: &OutRef) -> PlutusData {
-    let tx_id = Data::constr(0, vec![Data::bytestring(out_ref.tx_id.to_vec())]);
-    let reference = Data::constr(0, vec![tx_id, Data::integer(BigInt::from(out_ref.index))]);
-    Data::constr(0, vec![reference])
+    Data::constr(0, vec![plutus::out_ref(out_ref)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        deploy::Build,
+        protocols::{BeaconFn, Field},
+    };
+    use sha2::{Digest, Sha256};
+
+    const T_POLICY: &str = "c0f8644a01a6bf5db02f4afe30d604975e63dd274f1098a1738e561d";
+    /// The offer of the loans spec's Loan ID examples (§4.6).
+    const OFFER_TX: &str = "0517795a270cf535deec2c393a70d00e5833cda0e68e20b58a261a63f71917e2";
+
+    /// A resolver with token `T` (spec policy, name `TestToken1`), UTxOs `a` and `offer`
+    /// (both spent) and the validity interval [`from`, `to`) in slots.
+    fn resolver(validity: (Option<u64>, Option<u64>)) -> Resolver<'static> {
+        let out_ref = |id: &str| OutRef {
+            tx_id: hex::decode(id).unwrap().try_into().unwrap(),
+            index: 0,
+        };
+        Resolver {
+            file: "t.json".into(),
+            deployment: Deployment::of(Build::Record).unwrap(),
+            slots: crate::params::Params::mainnet().unwrap().slot_config,
+            validity,
+            protocol: "swaps".into(),
+            datums: Vec::new(),
+            tokens: vec![
+                ("ADA".into(), (vec![], vec![])),
+                (
+                    "T".into(),
+                    (hex::decode(T_POLICY).unwrap(), b"TestToken1".to_vec()),
+                ),
+            ],
+            refs: vec![
+                ("a".into(), out_ref(&"11".repeat(32))),
+                ("offer".into(), out_ref(OFFER_TX)),
+            ],
+            sorted_inputs: vec!["offer".into(), "a".into()],
+            keys: BTreeMap::new(),
+            natives: BTreeMap::new(),
+        }
+    }
+
+    fn cbor(kind: Type, json: &str) -> String {
+        cbor_at(
+            &resolver((Some(150_000_000), Some(150_003_600))),
+            kind,
+            json,
+        )
+    }
+
+    fn cbor_at(r: &Resolver, kind: Type, json: &str) -> String {
+        let json: Json = serde_json::from_str(json).unwrap();
+        let data = r
+            .field(kind, Some(&LOANS_LIKE), "test", &json, "$.f")
+            .unwrap_or_else(|e| panic!("{e}"));
+        hex::encode(pallas_codec::minicbor::to_vec(&data).unwrap())
+    }
+
+    fn error(kind: Type, json: &str) -> String {
+        let r = resolver((None, None));
+        let json: Json = serde_json::from_str(json).unwrap();
+        r.field(kind, Some(&LOANS_LIKE), "test", &json, "$.f")
+            .unwrap_err()
+            .to_string()
+    }
+
+    fn sha(parts: &[&[u8]]) -> Vec<u8> {
+        let mut h = Sha256::new();
+        parts.iter().for_each(|p| h.update(p));
+        h.finalize().to_vec()
+    }
+
+    /// Beacon functions of the shapes loans, options and aftermarket need (their specs §4).
+    const LOANS_LIKE: BeaconVariant = BeaconVariant {
+        name: "test",
+        functions: &[
+            BeaconFn {
+                name: "ask",
+                usage: "ask()",
+                derive: Derive::Fixed(b"Ask"),
+            },
+            BeaconFn {
+                name: "lender",
+                usage: "lender(CREDENTIAL)",
+                derive: Derive::Credential(|c| match c {
+                    Credential::Key(h) => [&[0u8][..], h].concat(),
+                    Credential::Script(h) => [&[1u8][..], h].concat(),
+                }),
+            },
+            BeaconFn {
+                name: "loan",
+                usage: "loan(UTXO)",
+                derive: Derive::OutRef(|r| sha(&[&r.tx_id, r.index.to_string().as_bytes()])),
+            },
+            BeaconFn {
+                name: "policy",
+                usage: "policy(POLICY)",
+                derive: Derive::Policy(|p| sha(&[&[0], p])),
+            },
+        ],
+    };
+
+    #[test]
+    fn tuples_lists_maps_and_fractions_encode_as_lists_and_maps() {
+        let asset = "9f581cc0f8644a01a6bf5db02f4afe30d604975e63dd274f1098a1738e561d4a54657374546f6b656e31ff";
+        assert_eq!(cbor(Type::Asset, r#""T""#), asset);
+        assert_eq!(cbor(Type::Asset, r#"["T", "T"]"#), asset);
+        assert_eq!(cbor(Type::Asset, r#""ADA""#), "9f4040ff");
+        assert_eq!(
+            cbor(Type::Fraction, r#"{"num": 3, "den": 100}"#),
+            "9f031864ff"
+        );
+        assert_eq!(cbor(Type::List(&Type::Int), "[1, 2]"), "9f0102ff");
+        assert_eq!(cbor(Type::List(&Type::Int), "[]"), "80");
+        let pairs = Type::Map(&Type::Asset, &Type::Fraction);
+        assert_eq!(
+            cbor(pairs, r#"[["ADA", {"num": 1, "den": 2}]]"#),
+            "a19f4040ff9f0102ff"
+        );
+        let collateral = Type::Map(&Type::PolicyId, &Type::AssetName);
+        assert_eq!(
+            cbor(collateral, r#"[["T", "T"]]"#),
+            format!("a1581c{T_POLICY}4a54657374546f6b656e31")
+        );
+        let triple = Type::Tuple(&[Type::Int, Type::Bytes, Type::Bool]);
+        assert_eq!(cbor(triple, r#"[7, "ab", true]"#), "9f0741abd87a80ff");
+        assert!(error(triple, "[7]").contains("expected an array of 3 elements"));
+    }
+
+    #[test]
+    fn bool_option_and_sum_types_encode_as_constructors() {
+        assert_eq!(cbor(Type::Bool, "false"), "d87980");
+        assert_eq!(cbor(Type::Bool, "true"), "d87a80");
+        assert_eq!(cbor(Type::Option(&Type::Int), "null"), "d87a80");
+        assert_eq!(cbor(Type::Option(&Type::Int), "5"), "d8799f05ff");
+        const PENALTY: Type = Type::Sum(&[
+            Constructor {
+                name: "NoPenalty",
+                index: 0,
+                fields: &[],
+            },
+            Constructor {
+                name: "FixedFee",
+                index: 1,
+                fields: &[Field {
+                    name: "fee",
+                    kind: Type::Int,
+                }],
+            },
+            Constructor {
+                name: "PercentFee",
+                index: 2,
+                fields: &[Field {
+                    name: "percent",
+                    kind: Type::Fraction,
+                }],
+            },
+        ]);
+        assert_eq!(cbor(PENALTY, r#""NoPenalty""#), "d87980");
+        assert_eq!(cbor(PENALTY, r#"{"FixedFee": {"fee": 2}}"#), "d87a9f02ff");
+        assert_eq!(
+            cbor(
+                PENALTY,
+                r#"{"PercentFee": {"percent": {"num": 1, "den": 10}}}"#
+            ),
+            "d87b9f9f010affff"
+        );
+        assert_eq!(
+            cbor(
+                Type::List(&PENALTY),
+                r#"["NoPenalty", {"FixedFee": {"fee": 2}}]"#
+            ),
+            "9fd87980d87a9f02ffff"
+        );
+        let bare = error(PENALTY, r#""FixedFee""#);
+        assert!(bare.contains("FixedFee has fields (fee)"), "{bare}");
+        let unknown = error(PENALTY, r#""Late""#);
+        assert!(
+            unknown.contains(
+                r#"unknown constructor "Late" in test (known: NoPenalty, FixedFee, PercentFee)"#
+            ),
+            "{unknown}"
+        );
+        assert_eq!(cbor(PENALTY, r#"{"raw": {"int": 1}}"#), "01");
+    }
+
+    #[test]
+    fn credentials_addresses_and_output_references_are_fields() {
+        let alice = hex::encode(*crate::keys::Key::named("alice").hash);
+        assert_eq!(
+            cbor(Type::Credential, r#"{"key": "alice"}"#),
+            format!("d8799f581c{alice}ff")
+        );
+        let swap = hex::encode(
+            Deployment::of(Build::Record)
+                .unwrap()
+                .script("ow_swap")
+                .unwrap()
+                .hash,
+        );
+        assert_eq!(
+            cbor(
+                Type::Address,
+                r#"{"payment": {"script": "ow_swap"}, "stake": {"key": "alice"}}"#
+            ),
+            format!("d8799fd87a9f581c{swap}ffd8799fd8799fd8799f581c{alice}ffffffff")
+        );
+        assert_eq!(
+            cbor(Type::OutRef, r#"{"utxo": "offer"}"#),
+            format!("d8799fd8799f5820{OFFER_TX}ff00ff")
+        );
+        assert_eq!(cbor(Type::PREV_INPUT, "null"), "d87a80");
+        let unknown = error(Type::Address, r#"{"payment": {"key": ""}}"#);
+        assert!(
+            unknown.contains("$.f.payment.key: expected a key name"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn beacon_names_derive_from_credentials_output_references_policies_and_fixed_text() {
+        let beacon = |text: &str| cbor(Type::Beacon, &format!("{text:?}"));
+        assert_eq!(beacon("ask()"), "4341736b");
+        let key = "3cefec09a27b6894e2ed9a78b9cc01f083973d7c0afb8cec8bda33fa";
+        assert_eq!(
+            beacon(&format!("lender(key_hash:{key})")),
+            format!("581d00{key}")
+        );
+        let script = "12583015ca6846689dd6274271a537c7d40a6a71ce21da0be27a7117";
+        assert_eq!(
+            beacon(&format!("lender(script_hash:{script})")),
+            format!("581d01{script}")
+        );
+        // The loans spec's worked Loan IDs (§4.6), by UTxO name and by reference.
+        let loan_id = "d58bc66b3f3778e572797ee4d96d0f81adda164f7865c452e682cf28bcec6362";
+        assert_eq!(beacon("loan(offer)"), format!("5820{loan_id}"));
+        let index_12 = "49d0c5aef8723b6b51b0615ceb3521d3b76d41d5dbe3d973636596ae3e477ade";
+        assert_eq!(
+            beacon(&format!("loan({OFFER_TX}#12)")),
+            format!("5820{index_12}")
+        );
+        // The aftermarket spec's policy beacon (§4.3).
+        let policy = "79ef91e2c75eeb620979fbcdc8a6ffe8d79eefb16a9356510f25b5cd";
+        let policy_beacon = "3d6264ff1deeb777b1f10bcde39774beee2b94d4c0769be93f0fdc24a66911cf";
+        assert_eq!(
+            beacon(&format!("policy({policy})")),
+            format!("5820{policy_beacon}")
+        );
+        assert!(
+            error(Type::Beacon, r#""lender(alice)""#).contains("expected a credential key:NAME")
+        );
+        assert!(error(Type::Beacon, r#""ask(T)""#).contains("ask takes 0 argument(s)"));
+    }
+
+    #[test]
+    fn times_follow_the_validity_interval_through_the_slot_configuration() {
+        let c = crate::params::Params::mainnet().unwrap().slot_config;
+        let posix = |slot: u64| c.zero_time + (slot - c.zero_slot) * u64::from(c.slot_length);
+        let int =
+            |n: u64| hex::encode(pallas_codec::minicbor::to_vec(Data::integer(n.into())).unwrap());
+        assert_eq!(cbor(Type::Time, r#"{"from": 0}"#), int(posix(150_000_000)));
+        assert_eq!(
+            cbor(Type::Time, r#"{"to": -1}"#),
+            int(posix(150_003_600) - 1)
+        );
+        assert_eq!(
+            cbor(Type::Time, r#"{"to": 3600000}"#),
+            int(posix(150_003_600) + 3_600_000)
+        );
+        assert_eq!(
+            cbor(Type::Time, r#"{"slot": 150000001}"#),
+            int(posix(150_000_001))
+        );
+        assert_eq!(cbor(Type::Time, "1700000000000"), int(1_700_000_000_000));
+        let missing = error(Type::Time, r#"{"to": 0}"#);
+        assert!(missing.contains("needs $.tx.validity.to"), "{missing}");
+        let early = error(Type::Time, r#"{"slot": 0}"#);
+        assert!(
+            early.contains("at or after the parameter set's zero_slot"),
+            "{early}"
+        );
+        // Another slot configuration moves the time with the interval.
+        let mut r = resolver((Some(150_000_000), None));
+        r.slots.zero_time += 1000;
+        assert_eq!(
+            cbor_at(&r, Type::Time, r#"{"from": 0}"#),
+            int(posix(150_000_000) + 1000)
+        );
+    }
+
+    #[test]
+    fn input_indexes_are_positions_in_the_ledger_order() {
+        assert_eq!(cbor(Type::InputIndex, r#""a""#), "01");
+        assert_eq!(cbor(Type::InputIndex, r#""offer""#), "00");
+        assert_eq!(cbor(Type::InputIndex, "5"), "05");
+        assert!(error(Type::InputIndex, r#""b""#).contains("is not a spent input"));
+    }
 }

@@ -4,7 +4,7 @@
 //! pipeline: fixture → resolve → scenario → tx → eval.
 //!
 //! Protocol-specific meaning (datum fields, redeemer constructors, beacon names) comes from
-//! [`crate::protocols`]; this module only interprets the generic [`FieldKind`]s. Every error is an
+//! [`crate::protocols`]; this module only interprets the generic [`Type`]s. Every error is an
 //! [`Error`] naming the file, the JSON path and what was expected versus found.
 
 use crate::{
@@ -14,7 +14,9 @@ use crate::{
         ValueSpec, index_path, key_path,
     },
     keys::Key,
-    protocols::{self, BeaconVariant, Constructor, FieldKind},
+    params::SlotConfig,
+    plutus,
+    protocols::{self, BeaconVariant, Constructor, Derive, Type},
     rules,
     scenario::{
         Address, AssetClass, Certificate, CertificateKind, Credential, Datum, Expect, Hash28,
@@ -39,17 +41,31 @@ pub use data::prev_input;
 /// The keys of raw Plutus Data JSON objects (cardano-cli's detailed schema).
 const PLUTUS_KEYS: &[&str] = &["constructor", "fields", "int", "bytes", "list", "map"];
 
-/// Loads the fixture at `path` and resolves it against `deployment`.
-pub fn load(path: &Path, deployment: &Deployment) -> Result<Scenario, Error> {
+/// Loads the fixture at `path` and resolves it against `deployment` (see [`resolve`]).
+pub fn load(path: &Path, deployment: &Deployment, slots: &SlotConfig) -> Result<Scenario, Error> {
     let fixture = crate::fixture::load(path)?;
-    resolve(&fixture, path, deployment)
+    resolve(&fixture, path, deployment, slots)
 }
 
-/// Resolves a parsed fixture (read from `path`, which errors name) against `deployment`.
-pub fn resolve(fixture: &Fixture, path: &Path, deployment: &Deployment) -> Result<Scenario, Error> {
+/// Resolves a parsed fixture (read from `path`, which errors name) against `deployment`; times
+/// written relative to the validity interval become POSIX times through `slots`.
+pub fn resolve(
+    fixture: &Fixture,
+    path: &Path,
+    deployment: &Deployment,
+    slots: &SlotConfig,
+) -> Result<Scenario, Error> {
     let mut r = Resolver {
         file: path.display().to_string(),
         deployment,
+        slots: *slots,
+        validity: fixture
+            .tx
+            .validity
+            .as_ref()
+            .map_or((None, None), |v| (v.from, v.to)),
+        protocol: fixture.protocol.clone(),
+        datums: Vec::new(),
         tokens: vec![("ADA".to_string(), (Vec::new(), Vec::new()))],
         refs: Vec::new(),
         sorted_inputs: Vec::new(),
@@ -104,6 +120,15 @@ struct Policy {
 struct Resolver<'a> {
     file: String,
     deployment: &'a Deployment,
+    /// Converts validity slots to POSIX times.
+    slots: SlotConfig,
+    /// The validity interval's bounds, in slots: what `{"from": MS}` and `{"to": MS}` times
+    /// are relative to.
+    validity: (Option<u64>, Option<u64>),
+    /// The fixture's protocol, whose typed datums `{"datum_of": …}` reads.
+    protocol: String,
+    /// The datums of the UTxOs resolved so far, by name, for `{"datum_of": …}`.
+    datums: Vec<(String, PlutusData)>,
     /// Aliases in file order, `ADA` first.
     tokens: Vec<(String, AssetClass)>,
     /// Every UTxO's name and reference, in file order.

@@ -6,38 +6,64 @@ use super::*;
 impl Resolver<'_> {
     // ## Addresses, credentials, keys, scripts
 
-    /// The address and its payment credential.
+    /// The address and its payment credential; the keys and native scripts it names are
+    /// recorded, so the builder can sign for them.
     pub(super) fn address(&mut self, spec: &AddressSpec, path: &str) -> R<(Address, Cred)> {
-        let payment = self.credential(&spec.payment, &key_path(path, "payment"))?;
+        let resolved = self.address_of(spec, path)?;
+        self.record(&spec.payment);
+        if let Some(stake) = spec.stake.as_ref().and_then(StakeSpec::credential) {
+            self.record(&stake);
+        }
+        Ok(resolved)
+    }
+
+    /// The address and its payment credential, recording nothing (as a datum field).
+    pub(super) fn address_of(&self, spec: &AddressSpec, path: &str) -> R<(Address, Cred)> {
+        let payment = self.credential_of(&spec.payment, &key_path(path, "payment"))?;
         let stake = match &spec.stake {
             None => Stake::None,
             Some(StakeSpec::Pointer([slot, tx, cert])) => Stake::Pointer(*slot, *tx, *cert),
             Some(stake) => match stake.credential() {
-                Some(c) => Stake::Inline(self.credential(&c, &key_path(path, "stake"))?.credential),
+                Some(c) => {
+                    Stake::Inline(self.credential_of(&c, &key_path(path, "stake"))?.credential)
+                }
                 None => Stake::None,
             },
         };
-        Ok((
-            Address {
-                payment: payment.credential,
-                stake,
-            },
-            payment,
-        ))
+        let address = Address {
+            payment: payment.credential,
+            stake,
+        };
+        Ok((address, payment))
     }
 
+    /// A credential the transaction exercises: resolved, and its key or native script recorded.
     /// `path` is the credential object's path; errors point inside it.
     pub(super) fn credential(&mut self, spec: &CredentialSpec, path: &str) -> R<Cred> {
-        match spec {
-            CredentialSpec::Key(name) => {
-                let hash = self.key(name, &key_path(path, "key"))?;
-                self.keys.insert(hash, name.clone());
-                Ok(Cred {
-                    credential: Credential::Key(hash),
-                    executor: Executor::Key,
-                    label: format!("key {name}"),
-                })
+        let cred = self.credential_of(spec, path)?;
+        self.record(spec);
+        Ok(cred)
+    }
+
+    /// Records the key, and the native script, that `spec` names (it resolved already).
+    fn record(&mut self, spec: &CredentialSpec) {
+        if let CredentialSpec::Key(name) | CredentialSpec::Native(name) = spec {
+            let key = *Key::named(name).hash;
+            self.keys.insert(key, name.clone());
+            if let (CredentialSpec::Native(_), Ok(hash)) = (spec, native_script_hash(key)) {
+                self.natives.insert(hash, name.clone());
             }
+        }
+    }
+
+    /// A credential, recording nothing.
+    pub(super) fn credential_of(&self, spec: &CredentialSpec, path: &str) -> R<Cred> {
+        match spec {
+            CredentialSpec::Key(name) => Ok(Cred {
+                credential: Credential::Key(self.key(name, &key_path(path, "key"))?),
+                executor: Executor::Key,
+                label: format!("key {name}"),
+            }),
             CredentialSpec::Script(name) => self.deployed(name, &key_path(path, "script")),
             CredentialSpec::Native(name) => {
                 let key = self.key(name, &key_path(path, "native"))?;
@@ -47,8 +73,6 @@ impl Resolver<'_> {
                         format!("cannot encode the native script: {e}"),
                     )
                 })?;
-                self.keys.insert(key, name.clone());
-                self.natives.insert(hash, name.clone());
                 Ok(Cred {
                     credential: Credential::Script(hash),
                     executor: Executor::Native,
@@ -230,9 +254,15 @@ impl Resolver<'_> {
                     format!("{} is not a beacon policy, so {text:?} cannot be a beacon expression (write the asset name as hex)", policy.label),
                 ));
             };
-            return Ok(self.beacon(variant, &policy.label, text, path)?.to_vec());
+            let name = self.beacon(variant, &policy.label, text, path)?;
+            return self.short_name(name, path);
         }
         let name = self.hex(text, path, "an asset name")?;
+        self.short_name(name, path)
+    }
+
+    /// An asset name of at most 32 bytes.
+    fn short_name(&self, name: Vec<u8>, path: &str) -> R<Vec<u8>> {
         if name.len() > 32 {
             return Err(self.err(
                 path,
@@ -252,12 +282,12 @@ impl Resolver<'_> {
         owner: &str,
         text: &str,
         path: &str,
-    ) -> R<[u8; 32]> {
+    ) -> R<Vec<u8>> {
         let Some(expr) = protocols::parse_beacon_expr(text) else {
             return Err(self.err(
                 path,
                 format!(
-                    "bad beacon expression {text:?}: expected FUNCTION(ASSET, …), one of {}",
+                    "bad beacon expression {text:?}: expected FUNCTION(ARG, …), one of {}",
                     variant.usages()
                 ),
             ));
@@ -272,29 +302,83 @@ impl Resolver<'_> {
                 ),
             ));
         };
-        if expr.args.len() != function.arity {
+        let arity = function.derive.arity();
+        if expr.args.len() != arity {
             return Err(self.err(
                 path,
                 format!(
-                    "bad beacon expression {text:?}: {} takes {} asset(s) ({}), found {}",
+                    "bad beacon expression {text:?}: {} takes {arity} argument(s) ({}), found {}",
                     function.name,
-                    function.arity,
                     function.usage,
                     expr.args.len()
                 ),
             ));
         }
-        let mut args = Vec::with_capacity(expr.args.len());
-        for arg in &expr.args {
-            let asset = self.alias(arg).ok_or_else(|| {
+        let asset = |arg: &str| {
+            self.alias(arg).ok_or_else(|| {
                 self.err(
                     path,
                     format!("unknown token alias {arg:?} (known: {})", self.aliases()),
                 )
-            })?;
-            args.push(asset.clone());
+            })
+        };
+        let args = &expr.args;
+        Ok(match function.derive {
+            Derive::Fixed(name) => name.to_vec(),
+            Derive::Asset(derive) => derive(asset(args[0])?),
+            Derive::AssetPair(derive) => derive(asset(args[0])?, asset(args[1])?),
+            Derive::Credential(derive) => derive(&self.credential_text(args[0], path)?),
+            Derive::OutRef(derive) => derive(&self.out_ref_text(args[0], path)?),
+            Derive::Policy(derive) => derive(&self.policy_id(args[0], path)?),
+        })
+    }
+
+    /// A credential written `key:NAME`, `script:NAME`, `native:NAME`, `key_hash:HEX` or
+    /// `script_hash:HEX` (a beacon argument).
+    fn credential_text(&self, text: &str, path: &str) -> R<Credential> {
+        let spec = match text.split_once(':') {
+            Some(("key", name)) => CredentialSpec::Key(name.to_string()),
+            Some(("script", name)) => CredentialSpec::Script(name.to_string()),
+            Some(("native", name)) => CredentialSpec::Native(name.to_string()),
+            Some(("key_hash", hex)) => CredentialSpec::KeyHash(hex.to_string()),
+            Some(("script_hash", hex)) => CredentialSpec::ScriptHash(hex.to_string()),
+            _ => {
+                return Err(self.err(
+                    path,
+                    format!("expected a credential key:NAME, script:NAME, native:NAME, key_hash:HEX or script_hash:HEX, found {text:?}"),
+                ));
+            }
+        };
+        Ok(self.credential_of(&spec, path)?.credential)
+    }
+
+    /// An output reference written as a UTxO name or `<64 hex>#<index>`.
+    pub(super) fn out_ref_text(&self, text: &str, path: &str) -> R<OutRef> {
+        if text.contains('#') {
+            self.out_ref(text, path)
+        } else {
+            self.utxo_ref(text, path)
         }
-        Ok((function.derive)(&args))
+    }
+
+    /// A policy id written as a script name, a token alias (its policy), `ADA` (empty) or hex.
+    pub(super) fn policy_id(&self, text: &str, path: &str) -> R<Vec<u8>> {
+        if let Some(asset) = self.alias(text) {
+            Ok(asset.0.clone())
+        } else if let Some(script) = self.deployment.script(text) {
+            Ok(script.hash.to_vec())
+        } else if is_lower_hex(text) {
+            self.hex(text, path, "a policy id")
+        } else {
+            Err(self.err(
+                path,
+                format!(
+                    "expected a script name ({}), token alias ({}) or lowercase hex, found {text:?}",
+                    self.script_names(),
+                    self.aliases()
+                ),
+            ))
+        }
     }
 
     pub(super) fn alias(&self, name: &str) -> Option<&AssetClass> {

@@ -19,6 +19,9 @@ impl Resolver<'_> {
                 datum: self.datum(spec.datum.as_ref(), &key_path(&path, "datum"))?,
                 reference_script: self.reference_script(spec.reference_script.as_deref(), &path)?,
             };
+            if let Datum::Inline(data) | Datum::Hash(data) = &output.datum {
+                self.datums.push((name.to_string(), data.clone()));
+            }
             utxos.push((
                 Utxo {
                     name: name.to_string(),

@@ -3,7 +3,7 @@
 
 use super::super::{AttackHooks, ConstructorGroup, Surplus};
 use crate::{
-    attack::data,
+    plutus,
     resolve::prev_input,
     scenario::{AssetClass, OutRef, Value},
 };
@@ -44,7 +44,7 @@ const fn group(script: &'static str, names: &'static [&'static str]) -> Construc
 /// A swap output continues the swap whose output reference is its datum's `prev_input`, the
 /// last field of both variants' datums (SWAP-OW-EXEC-05, SWAP-TW-EXEC-05).
 fn continues(datum: &PlutusData, out_ref: &OutRef) -> bool {
-    data::as_constr(datum)
+    plutus::as_constr(datum)
         .and_then(|(_, fields)| fields.last())
         .is_some_and(|last| *last == prev_input(out_ref))
 }
@@ -68,7 +68,7 @@ struct SwapTerms {
 
 impl SwapTerms {
     fn of(datum: &PlutusData, redeemer: Option<&str>) -> Option<SwapTerms> {
-        let (index, fields) = data::as_constr(datum)?;
+        let (index, fields) = plutus::as_constr(datum)?;
         let is = |typed: &super::DatumType| {
             typed.constructor.index == index && typed.constructor.fields.len() == fields.len()
         };
@@ -77,8 +77,8 @@ impl SwapTerms {
             _ => None,
         };
         let price = |k: usize| -> Option<(i128, i128)> {
-            let (_, parts) = data::as_constr(fields.get(k)?)?;
-            let part = |p: usize| i128::try_from(data::as_integer(parts.get(p)?)?).ok();
+            let (_, parts) = plutus::as_constr(fields.get(k)?)?;
+            let part = |p: usize| i128::try_from(plutus::as_integer(parts.get(p)?)?).ok();
             Some((part(0)?, part(1)?))
         };
         let (offer, ask, (num, den)) = if is(&super::OW_SWAP_DATUM) {

@@ -12,7 +12,7 @@ pub mod capacity;
 mod resolution;
 
 use super::{
-    BeaconFn, BeaconVariant, Constructor, DatumType, Field, FieldKind, Protocol, ScriptInfo,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type,
 };
 use crate::{deploy::Param, scenario::AssetClass};
 use sha2::{Digest, Sha256};
@@ -59,20 +59,17 @@ pub const SWAPS: Protocol = Protocol {
                 BeaconFn {
                     name: "pair",
                     usage: "pair(A,B)",
-                    arity: 2,
-                    derive: ow_pair_fn,
+                    derive: Derive::AssetPair(|offer, ask| ow_pair_beacon(offer, ask).to_vec()),
                 },
                 BeaconFn {
                     name: "offer",
                     usage: "offer(A)",
-                    arity: 1,
-                    derive: ow_offer_fn,
+                    derive: Derive::Asset(|a| ow_offer_beacon(a).to_vec()),
                 },
                 BeaconFn {
                     name: "ask",
                     usage: "ask(A)",
-                    arity: 1,
-                    derive: ow_ask_fn,
+                    derive: Derive::Asset(|a| ow_ask_beacon(a).to_vec()),
                 },
             ],
         },
@@ -82,14 +79,12 @@ pub const SWAPS: Protocol = Protocol {
                 BeaconFn {
                     name: "pair",
                     usage: "pair(A,B)",
-                    arity: 2,
-                    derive: tw_pair_fn,
+                    derive: Derive::AssetPair(|a, b| tw_pair_beacon(a, b).to_vec()),
                 },
                 BeaconFn {
                     name: "asset",
                     usage: "asset(A)",
-                    arity: 1,
-                    derive: tw_asset_fn,
+                    derive: Derive::Asset(|a| tw_asset_beacon(a).to_vec()),
                 },
             ],
         },
@@ -100,15 +95,15 @@ pub const SWAPS: Protocol = Protocol {
     capacity: capacity::HOOKS,
 };
 
-const fn field(name: &'static str, kind: FieldKind) -> Field {
+const fn field(name: &'static str, kind: Type) -> Field {
     Field { name, kind }
 }
 
 /// The fields of a fill redeemer that names the own input's position and the corresponding
 /// output's (`SwapAt`, `TakeAsset1At`, `TakeAsset2At`).
 const INDEXED_FILL: &[Field] = &[
-    field("input_index", FieldKind::InputIndex),
-    field("output_index", FieldKind::OutputIndex),
+    field("input_index", Type::InputIndex),
+    field("output_index", Type::OutputIndex),
 ];
 
 const fn indexed_fill(name: &'static str, index: u64) -> Constructor {
@@ -121,7 +116,7 @@ const fn indexed_fill(name: &'static str, index: u64) -> Constructor {
 
 /// The field of an owner redeemer that names the own input's position (`SpendWithMintAt`,
 /// `SpendWithStakeAt`).
-const INDEXED_OWNER: &[Field] = &[field("input_index", FieldKind::InputIndex)];
+const INDEXED_OWNER: &[Field] = &[field("input_index", Type::InputIndex)];
 
 const fn indexed_owner(name: &'static str, index: u64) -> Constructor {
     Constructor {
@@ -147,16 +142,16 @@ pub const OW_SWAP_DATUM: DatumType = DatumType {
         name: "SwapDatum",
         index: 0,
         fields: &[
-            field("beacon_id", FieldKind::PolicyId),
-            field("pair_beacon", FieldKind::Beacon),
-            field("offer_id", FieldKind::PolicyId),
-            field("offer_name", FieldKind::AssetName),
-            field("offer_beacon", FieldKind::Beacon),
-            field("ask_id", FieldKind::PolicyId),
-            field("ask_name", FieldKind::AssetName),
-            field("ask_beacon", FieldKind::Beacon),
-            field("swap_price", FieldKind::Rational),
-            field("prev_input", FieldKind::PrevInput),
+            field("beacon_id", Type::PolicyId),
+            field("pair_beacon", Type::Beacon),
+            field("offer_id", Type::PolicyId),
+            field("offer_name", Type::AssetName),
+            field("offer_beacon", Type::Beacon),
+            field("ask_id", Type::PolicyId),
+            field("ask_name", Type::AssetName),
+            field("ask_beacon", Type::Beacon),
+            field("swap_price", Type::Rational),
+            field("prev_input", Type::PREV_INPUT),
         ],
     },
 };
@@ -169,17 +164,17 @@ pub const TW_SWAP_DATUM: DatumType = DatumType {
         name: "SwapDatum",
         index: 0,
         fields: &[
-            field("beacon_id", FieldKind::PolicyId),
-            field("pair_beacon", FieldKind::Beacon),
-            field("asset1_id", FieldKind::PolicyId),
-            field("asset1_name", FieldKind::AssetName),
-            field("asset1_beacon", FieldKind::Beacon),
-            field("asset2_id", FieldKind::PolicyId),
-            field("asset2_name", FieldKind::AssetName),
-            field("asset2_beacon", FieldKind::Beacon),
-            field("asset1_price", FieldKind::Rational),
-            field("asset2_price", FieldKind::Rational),
-            field("prev_input", FieldKind::PrevInput),
+            field("beacon_id", Type::PolicyId),
+            field("pair_beacon", Type::Beacon),
+            field("asset1_id", Type::PolicyId),
+            field("asset1_name", Type::AssetName),
+            field("asset1_beacon", Type::Beacon),
+            field("asset2_id", Type::PolicyId),
+            field("asset2_name", Type::AssetName),
+            field("asset2_beacon", Type::Beacon),
+            field("asset1_price", Type::Rational),
+            field("asset2_price", Type::Rational),
+            field("prev_input", Type::PREV_INPUT),
         ],
     },
 };
@@ -268,34 +263,6 @@ pub fn tw_pair_beacon(a: &AssetClass, b: &AssetClass) -> [u8; 32] {
 /// Two-way asset beacon (§4.2): `sha256(id ‖ name)`, no prefix, no substitution.
 pub fn tw_asset_beacon(asset: &AssetClass) -> [u8; 32] {
     sha256(&[&asset.0, &asset.1])
-}
-
-// Adapters to the arity-checked `BeaconFn::derive` signature; `resolve` guarantees the count, the
-// fallbacks only keep them total.
-fn ow_pair_fn(args: &[AssetClass]) -> [u8; 32] {
-    match args {
-        [offer, ask] => ow_pair_beacon(offer, ask),
-        _ => [0; 32],
-    }
-}
-
-fn ow_offer_fn(args: &[AssetClass]) -> [u8; 32] {
-    args.first().map(ow_offer_beacon).unwrap_or([0; 32])
-}
-
-fn ow_ask_fn(args: &[AssetClass]) -> [u8; 32] {
-    args.first().map(ow_ask_beacon).unwrap_or([0; 32])
-}
-
-fn tw_pair_fn(args: &[AssetClass]) -> [u8; 32] {
-    match args {
-        [a, b] => tw_pair_beacon(a, b),
-        _ => [0; 32],
-    }
-}
-
-fn tw_asset_fn(args: &[AssetClass]) -> [u8; 32] {
-    args.first().map(tw_asset_beacon).unwrap_or([0; 32])
 }
 
 #[cfg(test)]
@@ -449,28 +416,29 @@ mod tests {
         assert_ne!(tw, tw_asset_beacon(&ada()));
     }
 
+    fn one(variant: &BeaconVariant, name: &str, a: &AssetClass) -> Vec<u8> {
+        match variant.function(name).unwrap().derive {
+            Derive::Asset(derive) => derive(a),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
+    fn two(variant: &BeaconVariant, name: &str, a: &AssetClass, b: &AssetClass) -> Vec<u8> {
+        match variant.function(name).unwrap().derive {
+            Derive::AssetPair(derive) => derive(a, b),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+
     #[test]
     fn beacon_functions_are_wired_to_the_derivations() {
         let ow = SWAPS.variants.iter().find(|v| v.name == "ow").unwrap();
-        let pair = ow.function("pair").unwrap();
-        assert_eq!((pair.derive)(&[t(), ada()]), ow_pair_beacon(&t(), &ada()));
-        assert_eq!(
-            (ow.function("offer").unwrap().derive)(&[t()]),
-            ow_offer_beacon(&t())
-        );
-        assert_eq!(
-            (ow.function("ask").unwrap().derive)(&[ada()]),
-            ow_ask_beacon(&ada())
-        );
+        assert_eq!(two(ow, "pair", &t(), &ada()), ow_pair_beacon(&t(), &ada()));
+        assert_eq!(one(ow, "offer", &t()), ow_offer_beacon(&t()));
+        assert_eq!(one(ow, "ask", &ada()), ow_ask_beacon(&ada()));
         let tw = SWAPS.variants.iter().find(|v| v.name == "tw").unwrap();
-        assert_eq!(
-            (tw.function("pair").unwrap().derive)(&[t(), ada()]),
-            tw_pair_beacon(&ada(), &t())
-        );
-        assert_eq!(
-            (tw.function("asset").unwrap().derive)(&[d()]),
-            tw_asset_beacon(&d())
-        );
+        assert_eq!(two(tw, "pair", &t(), &ada()), tw_pair_beacon(&ada(), &t()));
+        assert_eq!(one(tw, "asset", &d()), tw_asset_beacon(&d()));
         assert_eq!(ow.usages(), "pair(A,B), offer(A), ask(A)");
     }
 

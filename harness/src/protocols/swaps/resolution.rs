@@ -52,7 +52,12 @@ fn fixture(tokens: &str, utxos: &str, tx: &str) -> String {
 
 fn run(text: &str) -> Result<Scenario, Error> {
     let f = crate::fixture::parse("t.json", text)?;
-    resolve(&f, Path::new("t.json"), &deployment())
+    resolve(
+        &f,
+        Path::new("t.json"),
+        &deployment(),
+        &crate::params::Params::mainnet().unwrap().slot_config,
+    )
 }
 
 const TOKENS: &str = r#"{"T": {"policy": "c0f8644a01a6bf5db02f4afe30d604975e63dd274f1098a1738e561d", "name": "4f74686572546f6b656e0a"}}"#;
@@ -365,6 +370,7 @@ fn example_fixtures_resolve_against_the_record_deployment() {
         let create = load(
             &root.join("create/create_one_token_to_ada.json"),
             deployment,
+            &crate::params::Params::mainnet().unwrap().slot_config,
         )
         .unwrap();
         assert_eq!(create.expect, Expect::Ok);
@@ -384,6 +390,7 @@ fn example_fixtures_resolve_against_the_record_deployment() {
         let fill = load(
             &root.join("fill/fill_partial_token_to_ada.json"),
             deployment,
+            &crate::params::Params::mainnet().unwrap().slot_config,
         )
         .unwrap();
         assert_eq!(fill.tx.inputs[0].redeemer, Some(Data::constr(2, vec![])));
