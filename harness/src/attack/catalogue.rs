@@ -20,7 +20,7 @@ use crate::{
     ledger,
     params::Params,
     plutus,
-    protocols::{self, Constructor, Type},
+    protocols::{self, AttackHooks, Constructor, Type},
     resolve::native_script_hash,
     scenario::{
         Address, AssetClass, Credential, Datum, Hash28, Input, Mint, OutRef, Output, Scenario,
@@ -50,7 +50,18 @@ pub struct Catalogue {
 /// Derives every attack of every class from `scenario`; `honest_size` is the size in bytes of its
 /// honest transaction (datum bloat fills what is left of the maximum transaction size).
 pub fn generate(scenario: &Scenario, params: &Params, honest_size: u64) -> Catalogue {
-    let ctx = Ctx::new(scenario, params, honest_size);
+    let hooks = protocols::find(&scenario.protocol).map_or(&AttackHooks::NONE, |p| &p.attack);
+    generate_with(scenario, params, honest_size, hooks)
+}
+
+/// [`generate`] with the protocol's attack hooks given.
+pub fn generate_with(
+    scenario: &Scenario,
+    params: &Params,
+    honest_size: u64,
+    hooks: &AttackHooks,
+) -> Catalogue {
+    let ctx = Ctx::new(scenario, params, honest_size, hooks);
     let mut catalogue = Catalogue::default();
     for class in Class::ALL {
         let outcome = match class {
@@ -97,10 +108,17 @@ struct Ctx<'a> {
     beacon_policies: BTreeSet<Hash28>,
     /// Whether the scenario's protocol has beacon policies.
     protocol_has_beacons: bool,
+    /// What the scenario's protocol tells the engine.
+    hooks: &'a AttackHooks,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(scenario: &'a Scenario, params: &'a Params, honest_size: u64) -> Ctx<'a> {
+    fn new(
+        scenario: &'a Scenario,
+        params: &'a Params,
+        honest_size: u64,
+        hooks: &'a AttackHooks,
+    ) -> Ctx<'a> {
         let mut protocol_scripts = BTreeMap::new();
         let mut beacon_policies = BTreeSet::new();
         for (hash, script) in &scenario.tx.scripts {
@@ -116,6 +134,7 @@ impl<'a> Ctx<'a> {
         let protocol_has_beacons = protocols::find(&scenario.protocol)
             .is_some_and(|p| p.scripts.iter().any(|s| s.beacon_variant.is_some()));
         Ctx {
+            hooks,
             protocol_has_beacons,
             scenario,
             tx: &scenario.tx,
@@ -127,11 +146,6 @@ impl<'a> Ctx<'a> {
     }
 
     // ## Who is who
-
-    /// The scenario's protocol's attack hooks.
-    fn hooks(&self) -> Option<&'static protocols::AttackHooks> {
-        protocols::find(&self.scenario.protocol).map(|p| &p.attack)
-    }
 
     fn is_protocol_address(&self, address: &Address) -> bool {
         matches!(address.payment, Credential::Script(h) if self.protocol_scripts.contains_key(&h))
@@ -203,6 +217,16 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .filter(|(_, o)| !o.change && self.is_protocol_output(&o.output))
             .map(|(i, o)| (i, victims.contains(&o.output.address)))
+            .collect()
+    }
+
+    /// Indexes of the outputs the protocol owes another party (see [`AttackHooks::owed`]).
+    fn owed_outputs(&self) -> Vec<usize> {
+        let owed = |o: &TxOutput| !o.change && (self.hooks.owed)(&o.output);
+        (0..self.tx.outputs.len())
+            .filter(|&i| {
+                owed(&self.tx.outputs[i]) && !self.is_protocol_output(&self.tx.outputs[i].output)
+            })
             .collect()
     }
 
@@ -387,8 +411,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn redirect(&self) -> Outcome {
-        let outputs = self.protocol_outputs_or_none()?;
-        let mut out = Vec::new();
+        let owed = self.owed_outputs();
+        let outputs = match self.protocol_outputs_or_none() {
+            Err(reason) if owed.is_empty() => return Err(reason),
+            found => found.unwrap_or_default(),
+        };
+        let mut out = self.redirect_owed(&owed);
         for &(i, continuing) in &outputs {
             let label = self.label(i, continuing);
             let original = self.tx.outputs[i].output.address;
@@ -425,28 +453,62 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
+    /// The owed outputs paid to the attacker instead: payment credential, then stake part.
+    fn redirect_owed(&self, owed: &[usize]) -> Vec<(String, TxSpec)> {
+        let attacker = Credential::Key(attacker_hash());
+        let mut out = Vec::new();
+        for &i in owed {
+            let original = self.tx.outputs[i].output.address;
+            let changes = [
+                (
+                    Address {
+                        payment: attacker,
+                        ..original
+                    },
+                    "payment credential",
+                ),
+                (
+                    Address {
+                        stake: Stake::Inline(attacker),
+                        ..original
+                    },
+                    "stake credential",
+                ),
+            ];
+            for (address, what) in changes.into_iter().filter(|(a, _)| *a != original) {
+                let (mut tx, _) = self.base();
+                tx.outputs[i].output.address = address;
+                out.push((format!("owed output #{i}: {what} → {ATTACKER}'s key"), tx));
+            }
+        }
+        out
+    }
+
     fn value_theft(&self) -> Outcome {
-        let outputs: Vec<usize> = self
-            .protocol_outputs()
-            .into_iter()
-            .filter(|(_, c)| *c)
-            .map(|(i, _)| i)
-            .collect();
+        let continuing = self.protocol_outputs().into_iter().filter(|(_, c)| *c);
+        let owed = self.owed_outputs().into_iter().map(|i| (i, false));
+        let outputs: Vec<(usize, bool)> = continuing.chain(owed).collect();
         if outputs.is_empty() {
-            return Err("no continuing protocol output (every protocol input, if any, is spent with its owner's approval; created outputs hold what their creator chooses)".into());
+            return Err("no continuing protocol output and no output owed to another party (every protocol input, if any, is spent with its owner's approval; created outputs hold what their creator chooses)".into());
         }
         let mut out = Vec::new();
-        for i in outputs {
-            let label = self.label(i, true);
+        for (i, continuing) in outputs {
+            let label = if continuing {
+                self.label(i, true)
+            } else {
+                format!("owed output #{i}")
+            };
             let output = &self.tx.outputs[i].output;
             let mut assets: Vec<(AssetClass, u64)> =
                 vec![((vec![], vec![]), output.value.lovelace)];
+            // Beacons are the beacon-theft class's; bearer tokens are value.
+            let valuable = |a: &AssetClass| !self.is_beacon(a) || (self.hooks.bearer)(a, output);
             assets.extend(
                 output
                     .value
                     .assets
                     .iter()
-                    .filter(|(a, _)| !self.is_beacon(a)) // beacon theft
+                    .filter(|(a, _)| valuable(a))
                     .map(|(a, q)| (a.clone(), *q)),
             );
             for (asset, held) in assets {
@@ -498,7 +560,7 @@ impl<'a> Ctx<'a> {
         let (Datum::Inline(datum) | Datum::Hash(datum)) = &output.datum else {
             return 0;
         };
-        let Some(hooks) = self.hooks() else { return 0 };
+        let hooks = self.hooks;
         let victims = self.victims();
         let inputs = || victims.iter().map(|&v| &self.tx.inputs[v]);
         let input = inputs()
@@ -993,11 +1055,11 @@ impl<'a> Ctx<'a> {
         let owner_approves =
             input != usize::MAX && self.approved(&self.tx.inputs[input].utxo.output.address);
         let takes_nothing = input != usize::MAX && self.takes_nothing(input);
-        let group: Vec<&str> = match (self.hooks(), current) {
-            (Some(hooks), Some(c)) => {
-                hooks.equivalents(script, c.name, owner_approves, takes_nothing)
-            }
-            _ => vec![],
+        let group: Vec<&str> = match current {
+            Some(c) => self
+                .hooks
+                .equivalents(script, c.name, owner_approves, takes_nothing),
+            None => vec![],
         };
         let from = current.map_or("raw".to_string(), |c| c.name.to_string());
         let own_position = (input != usize::MAX).then(|| sorted_position(self.tx, input));
@@ -1042,9 +1104,7 @@ impl<'a> Ctx<'a> {
     /// its reference as the datum's last field) holding at least as much of every asset.
     fn takes_nothing(&self, input: usize) -> bool {
         let utxo = &self.tx.inputs[input].utxo;
-        let Some(hooks) = self.hooks() else {
-            return false;
-        };
+        let hooks = self.hooks;
         let has = |v: &Value, a: &AssetClass| {
             if a.0.is_empty() {
                 v.lovelace
@@ -1417,5 +1477,78 @@ mod tests {
         assert!(field_mutations(&price, Some(Type::PREV_INPUT), false).is_empty());
         let continuing = field_mutations(&price, Some(Type::Rational), true);
         assert!(continuing.iter().any(|(t, _)| t.contains("int 3 → 4")));
+    }
+
+    /// A fill whose taker's output is an ordinary (non-change) output, for the hooks below.
+    fn fill() -> Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/swaps/one_way/fill/fill_partial_token_to_ada.json");
+        let deployment = crate::deploy::Deployment::of(crate::deploy::Build::Record).unwrap();
+        let slots = Params::mainnet().unwrap().slot_config;
+        let mut scenario = crate::resolve::load(&path, deployment, &slots).unwrap();
+        scenario.tx.outputs[1].change = false;
+        scenario
+    }
+
+    fn descriptions(scenario: &Scenario, hooks: &AttackHooks, class: Class) -> Vec<String> {
+        let params = Params::mainnet().unwrap();
+        generate_with(scenario, &params, 0, hooks)
+            .attacks
+            .into_iter()
+            .filter(|a| a.class == class)
+            .map(|a| a.description)
+            .collect()
+    }
+
+    #[test]
+    fn outputs_owed_to_another_party_are_redirected_and_robbed() {
+        let scenario = fill();
+        let owed = AttackHooks {
+            owed: |o| matches!(o.address.payment, Credential::Key(_)),
+            ..crate::protocols::swaps::SWAPS.attack
+        };
+        let redirect = descriptions(&scenario, &owed, Class::Redirect);
+        assert!(
+            redirect.contains(&format!(
+                "owed output #1: payment credential → {ATTACKER}'s key"
+            )),
+            "{redirect:?}"
+        );
+        assert!(
+            redirect
+                .iter()
+                .any(|d| d.starts_with("owed output #1: stake credential"))
+        );
+        let theft = descriptions(&scenario, &owed, Class::ValueTheft);
+        assert!(
+            theft.iter().any(|d| d.starts_with("owed output #1: ")),
+            "{theft:?}"
+        );
+        let swaps = &crate::protocols::swaps::SWAPS.attack;
+        for class in [Class::Redirect, Class::ValueTheft] {
+            let plain = descriptions(&scenario, swaps, class);
+            assert!(
+                !plain.iter().any(|d| d.contains("owed output")),
+                "{plain:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bearer_tokens_are_value_where_beacons_are_not() {
+        let scenario = fill();
+        let swaps = &crate::protocols::swaps::SWAPS.attack;
+        let bearer = AttackHooks {
+            bearer: |_, _| true,
+            ..*swaps
+        };
+        let taken = |hooks| descriptions(&scenario, hooks, Class::ValueTheft).len();
+        // The continuing swap holds three beacons: each becomes one more asset to take.
+        assert!(
+            taken(&bearer) > taken(swaps),
+            "{} vs {}",
+            taken(&bearer),
+            taken(swaps)
+        );
     }
 }

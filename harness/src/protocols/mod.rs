@@ -14,7 +14,7 @@ use crate::{
     capacity::{self, Batch, DustEntry},
     deploy::Param,
     params::Params,
-    scenario::{AssetClass, Credential, OutRef, Value},
+    scenario::{AssetClass, Credential, OutRef, Output, Value},
 };
 use pallas_primitives::PlutusData;
 
@@ -232,6 +232,13 @@ pub struct AttackHooks {
     /// How much of an asset a taker leaves in a continuing output beyond what the protocol owes
     /// (rounding in the owner's favour, a top-up): taking that much back is no theft.
     pub surplus: fn(&Surplus) -> u64,
+    /// Whether `output` is a payment the protocol owes another party (a lender's payment, a
+    /// seller's proceeds, recognised by its datum): protected like a continuing output, so
+    /// redirecting it or taking from it is an attack, though it sits at that party's address.
+    pub owed: fn(output: &Output) -> bool,
+    /// Whether `asset` held in `output` is a bearer token (a Key NFT: whoever holds it holds the
+    /// claim) rather than a beacon, though a protocol policy mints it: taking it is value theft.
+    pub bearer: fn(asset: &AssetClass, output: &Output) -> bool,
 }
 
 impl AttackHooks {
@@ -243,6 +250,8 @@ impl AttackHooks {
         when_nothing_taken: &[],
         continues: |_, _| false,
         surplus: |_| 0,
+        owed: |_| false,
+        bearer: |_, _| false,
     };
 
     /// The constructor names that count as `name` of `script`: in `interchangeable`, plus

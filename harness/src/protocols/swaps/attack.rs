@@ -26,6 +26,9 @@ pub const HOOKS: AttackHooks = AttackHooks {
     ],
     continues,
     surplus,
+    // A fill pays the swap itself, never another party, and swaps mint no bearer token.
+    owed: |_| false,
+    bearer: |_, _| false,
 };
 
 /// The owner redeemers of both variants: which one an approving owner uses is their choice (a
