@@ -91,7 +91,7 @@ fn corpus(c: &mut Criterion) {
     group.bench_function(format!("replay/{}_fixtures", files.len()), |b| {
         b.iter(|| {
             black_box(parallel::map(&files, |file| {
-                replay::replay_file(file, &params).expect("fixture replays")
+                replay::replay_path(file, &params).expect("fixture replays")
             }))
         })
     });
@@ -104,12 +104,12 @@ fn overhead() {
     let files = replay::collect(&[fixtures()]).expect("fixtures are readable");
     // Warm the deployments and caches first.
     for file in files.iter().take(2) {
-        let _ = replay::replay_file(file, &params);
+        let _ = replay::replay_path(file, &params);
     }
     let cek_before = eval::evaluation_time();
     let start = Instant::now();
     for file in &files {
-        let _ = replay::replay_file(Path::new(file), &params);
+        let _ = replay::replay_path(Path::new(file), &params);
     }
     let total = start.elapsed();
     let cek = eval::evaluation_time() - cek_before;

@@ -8,7 +8,7 @@
 
 use crate::{
     deploy::Build,
-    replay::{self, DeploymentError, Replayed},
+    replay::{self, DeploymentError, Replayed, Replays},
     report::{self, Format},
 };
 use serde::{Deserialize, Serialize};
@@ -74,6 +74,9 @@ pub struct RedeemerBudget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
+    /// In a chain's baseline (a list of budgets): the step's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
     /// `ok`, `fail RULE…` or `over limit: …`.
     pub outcome: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +99,7 @@ impl Budget {
     pub fn of(replayed: &Replayed) -> Budget {
         let record = &replayed.record;
         Budget {
+            step: replayed.scenario.step.clone(),
             outcome: report::actual_text(&replayed.actual),
             figures: record.all_ok().then(|| Figures {
                 redeemers: record
@@ -182,24 +186,55 @@ fn walk_baselines(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     Ok(())
 }
 
-/// A replayed fixture's figures against its baseline file; with `update`, the baseline is
-/// rewritten where they differ.
+/// A replayed fixture's figures (or a chain's, step by step) against its baseline file; with
+/// `update`, the baseline is rewritten where they differ.
 pub fn against_baseline(
     fixture: &Path,
-    replayed: &Replayed,
+    replays: &Replays,
     update: bool,
 ) -> Result<Vec<Line>, Error> {
-    let current = Budget::of(replayed);
     let path = baseline_path(fixture);
-    let baseline: Option<Budget> = read(&path)?;
+    let subject = fixture.display().to_string();
+    let current: Vec<Budget> = replays.steps.iter().map(Budget::of).collect();
+    if !crate::fixture::is_chain(fixture)
+        && let [current] = current.as_slice()
+    {
+        let baseline: Option<Budget> = read(&path)?;
+        if update && baseline.as_ref() != Some(current) {
+            write(&path, current)?;
+        }
+        return Ok(compare(&subject, baseline.as_ref(), current));
+    }
+    let baseline: Option<Vec<Budget>> = read(&path)?;
     if update && baseline.as_ref() != Some(&current) {
         write(&path, &current)?;
     }
-    Ok(compare(
-        &fixture.display().to_string(),
-        baseline.as_ref(),
-        &current,
-    ))
+    Ok(compare_steps(&subject, baseline.as_deref(), &current))
+}
+
+/// A chain's budgets against its baseline, step by step (`file#step`); a recorded step that did
+/// not run is gone.
+fn compare_steps(subject: &str, baseline: Option<&[Budget]>, current: &[Budget]) -> Vec<Line> {
+    let name = |b: &Budget| format!("{subject}#{}", b.step.as_deref().unwrap_or("?"));
+    let recorded = |b: &Budget| baseline?.iter().find(|r| r.step == b.step);
+    let mut lines: Vec<Line> = current
+        .iter()
+        .flat_map(|b| compare(&name(b), recorded(b), b))
+        .collect();
+    for missing in baseline
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| !current.iter().any(|b| b.step == r.step))
+    {
+        lines.push(Line {
+            subject: name(missing),
+            figure: "step".into(),
+            baseline: Some(missing.outcome.clone()),
+            current: Some("not run".into()),
+            change: Change::Gone,
+        });
+    }
+    lines
 }
 
 /// The compiled sizes of the scripts of record against the baseline at the top of `root`; with
@@ -438,6 +473,7 @@ mod tests {
 
     fn budget(mem: u64, outcome: &str) -> Budget {
         Budget {
+            step: None,
             outcome: outcome.into(),
             figures: Some(Figures {
                 redeemers: vec![RedeemerBudget {
@@ -503,6 +539,31 @@ mod tests {
         assert_eq!(
             changes(Some(&more), &budget(100, "ok")),
             [Change::Gone, Change::Gone]
+        );
+    }
+
+    #[test]
+    fn a_chain_compares_step_by_step_and_a_step_not_run_is_gone() {
+        let step = |name: &str, mem| Budget {
+            step: Some(name.into()),
+            ..budget(mem, "ok")
+        };
+        let baseline = [step("create", 100), step("fill", 200)];
+        let same = compare_steps("c.chain.json", Some(&baseline), &baseline);
+        assert!(same.iter().all(|l| l.change == Change::Same), "{same:?}");
+        let rose = compare_steps("c.chain.json", Some(&baseline), &[step("create", 101)]);
+        let mut failing: Vec<_> = rose
+            .iter()
+            .filter(|l| !l.change.passes())
+            .map(|l| (l.subject.as_str(), l.change))
+            .collect();
+        failing.dedup();
+        assert_eq!(
+            failing,
+            [
+                ("c.chain.json#create", Change::Raised),
+                ("c.chain.json#fill", Change::Gone)
+            ]
         );
     }
 

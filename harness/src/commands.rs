@@ -10,7 +10,7 @@ use crate::{
     parallel,
     params::{self, Params},
     protocols,
-    replay::{self, DeploymentError, Replayed},
+    replay::{self, Actual, DeploymentError, Replayed, Replays},
     report::{self, Format},
     scenario::Expect,
 };
@@ -250,13 +250,15 @@ pub fn replay(
     let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
-    for replayed in parallel::map(&files, |file| replay::replay_file(file, &params)) {
-        match replayed {
-            Ok(replayed) => {
+    for replays in parallel::map(&files, |file| replay::replay_path(file, &params)) {
+        match replays {
+            Ok(replays) => {
                 if let Some(dir) = emit_cbor {
-                    emit(dir, &replayed)?;
+                    for replayed in &replays.steps {
+                        emit(dir, replayed)?;
+                    }
                 }
-                lines.push(report::line(&replayed, &params));
+                lines.extend(report::lines(&replays, &params));
             }
             Err(err) => failures.push(err.into()),
         }
@@ -317,10 +319,10 @@ pub fn budget(
     let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
-    let replays = parallel::map(&files, |file| replay::replay_file(file, &params));
-    for (file, replayed) in files.iter().zip(replays) {
-        let replayed = match replayed {
-            Ok(replayed) => replayed,
+    let replays = parallel::map(&files, |file| replay::replay_path(file, &params));
+    for (file, replays) in files.iter().zip(replays) {
+        let replays = match replays {
+            Ok(replays) => replays,
             Err(err) => {
                 failures.push(err.into());
                 continue;
@@ -328,7 +330,7 @@ pub fn budget(
         };
         lines.extend(budget::against_baseline(
             file,
-            &replayed,
+            &replays,
             mode == BudgetMode::Update,
         )?);
     }
@@ -575,6 +577,50 @@ fn render_capacity(
     out
 }
 
+/// The subjects (a fixture, or a chain's steps) whose outcome differs between two replays of
+/// one file, with the outcome in each.
+fn changed_statuses(base: &Replays, other: &Replays) -> Vec<(String, String, String)> {
+    let (a, b) = (statuses(base), statuses(other));
+    let mut subjects: Vec<&String> = a.iter().chain(&b).map(|(s, _)| s).collect();
+    subjects.dedup();
+    let of = |list: &[(String, String)], subject: &str| {
+        list.iter()
+            .find(|(s, _)| s == subject)
+            .map_or("-".to_string(), |(_, status)| status.clone())
+    };
+    subjects
+        .into_iter()
+        .map(|s| (s.clone(), of(&a, s), of(&b, s)))
+        .filter(|(_, was, now)| was != now)
+        .collect()
+}
+
+/// Each subject of a file's replays with its outcome and the limits it exceeds.
+fn statuses(replays: &Replays) -> Vec<(String, String)> {
+    let status = |r: &Replayed| {
+        let limits = if r.over_limits.is_empty() {
+            String::new()
+        } else {
+            format!(" (over: {})", r.over_limits.join(", "))
+        };
+        format!("{}{limits}", report::actual_text(&r.actual))
+    };
+    let ran = replays
+        .steps
+        .iter()
+        .map(|r| (r.scenario.subject(), status(r)));
+    let path = replays
+        .steps
+        .first()
+        .map(|r| r.scenario.path.display().to_string())
+        .unwrap_or_default();
+    let not_run = replays.not_run.iter().map(|step| {
+        let text = report::actual_text(&Actual::NotRun);
+        (format!("{path}#{step}"), text)
+    });
+    ran.chain(not_run).collect()
+}
+
 /// `harness what-if`: replays the fixtures (and, with `capacity`, searches every action's capacity)
 /// under a base parameter set and another one, and lists what changes: outcomes, the limits a
 /// transaction exceeds, capacities and their bottlenecks.
@@ -590,26 +636,17 @@ pub fn what_if(
     let files = fixture_files(paths)?;
     let mut rows: Vec<serde_json::Value> = Vec::new();
     let mut failures = Vec::new();
-    let status = |r: &Replayed| {
-        let limits = if r.over_limits.is_empty() {
-            String::new()
-        } else {
-            format!(" (over: {})", r.over_limits.join(", "))
-        };
-        format!("{}{limits}", report::actual_text(&r.actual))
-    };
     let pairs = parallel::map(&files, |file| {
         (
-            replay::replay_file(file, &base),
-            replay::replay_file(file, &other),
+            replay::replay_path(file, &base),
+            replay::replay_path(file, &other),
         )
     });
-    for (file, pair) in files.iter().zip(pairs) {
+    for pair in pairs {
         match pair {
             (Ok(a), Ok(b)) => {
-                let (was, now) = (status(&a), status(&b));
-                if was != now {
-                    rows.push(serde_json::json!({ "subject": file.display().to_string(), "base": was, "other": now }));
+                for (subject, was, now) in changed_statuses(&a, &b) {
+                    rows.push(serde_json::json!({ "subject": subject, "base": was, "other": now }));
                 }
             }
             (Err(err), _) | (_, Err(err)) => failures.push(err.into()),
@@ -698,7 +735,7 @@ pub fn attack(
         crate::attack::attack_file(file, &params, limit)
     }) {
         match report {
-            Ok(report) => reports.push(report),
+            Ok(report) => reports.extend(report),
             Err(err) => failures.push(err.into()),
         }
     }
@@ -797,13 +834,20 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
 pub fn coverage(paths: &[PathBuf], prefixes: &[String], format: Format) -> Result<Exit, Error> {
     let files = fixture_files(paths)?;
     let mut fixtures = Vec::with_capacity(files.len());
+    let expect = |spec: ExpectSpec| match spec {
+        ExpectSpec::Ok => Expect::Ok,
+        ExpectSpec::Fail(rule) => Expect::Fail(rule),
+    };
     for file in files {
+        if crate::fixture::is_chain(&file) {
+            for step in crate::fixture::load_chain(&file)?.steps {
+                let subject = PathBuf::from(format!("{}#{}", file.display(), step.name));
+                fixtures.push((subject, step.rules, expect(step.expect)));
+            }
+            continue;
+        }
         let fixture = crate::fixture::load(&file)?;
-        let expect = match fixture.expect {
-            ExpectSpec::Ok => Expect::Ok,
-            ExpectSpec::Fail(rule) => Expect::Fail(rule),
-        };
-        fixtures.push((file, fixture.rules, expect));
+        fixtures.push((file, fixture.rules, expect(fixture.expect)));
     }
     let mut table = coverage::compute(&fixtures);
     if !prefixes.is_empty() {
@@ -844,7 +888,10 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
         move |source| Error::Emit { path, source }
     };
     std::fs::create_dir_all(dir).map_err(failed(dir))?;
-    let stem = emitted_name(&replayed.scenario.path);
+    let mut stem = emitted_name(&replayed.scenario.path);
+    if let Some(step) = &replayed.scenario.step {
+        stem = format!("{stem}__{step}");
+    }
     let built = &replayed.record.built;
     let envelope = serde_json::json!({
         "type": "Tx ConwayEra",

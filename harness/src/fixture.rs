@@ -153,6 +153,64 @@ pub struct Fixture {
     pub tx: TxJson,
 }
 
+/// A chain of transactions (`*.chain.json`): each step is a fixture's transaction, run in
+/// order, and later steps spend the outputs earlier steps named.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chain {
+    /// One sentence: the lifecycle.
+    pub description: String,
+    /// The protocol exercised.
+    pub protocol: String,
+    /// Token aliases every step uses.
+    #[serde(default)]
+    pub tokens: OrderedMap<TokenSpec>,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One transaction of a chain: a fixture without `protocol` and `tokens` (the chain's), whose
+/// inputs may also name the outputs earlier steps named.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// The step's name, unique in the chain (`fill1`).
+    pub name: String,
+    /// One sentence: what happens.
+    pub description: String,
+    /// The spec rule IDs covered.
+    pub rules: Vec<String>,
+    /// The expected outcome.
+    pub expect: ExpectSpec,
+    /// UTxOs that enter the ledger before this step (a taker's funds).
+    #[serde(default)]
+    pub utxos: OrderedMap<UtxoSpec>,
+    /// The transaction.
+    pub tx: TxJson,
+}
+
+impl Chain {
+    /// One of its steps as a fixture of its own.
+    pub fn fixture(&self, step: &Step) -> Fixture {
+        Fixture {
+            description: step.description.clone(),
+            protocol: self.protocol.clone(),
+            rules: step.rules.clone(),
+            expect: step.expect.clone(),
+            tokens: self.tokens.clone(),
+            utxos: step.utxos.clone(),
+            tx: step.tx.clone(),
+        }
+    }
+}
+
+/// Whether `path` names a chain: its file name ends in `.chain.json`.
+pub fn is_chain(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(".chain.json"))
+}
+
 /// `"ok"` or `{"fail": "RULE-ID"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExpectSpec {
@@ -412,6 +470,8 @@ pub struct OutputSpec {
     /// Whether the harness adds the balance to this output (at most one).
     #[serde(default)]
     pub change: bool,
+    /// In a chain's step: the name by which later steps spend or reference this output.
+    pub name: Option<String>,
 }
 
 /// What one policy mints or burns.
@@ -510,11 +570,58 @@ pub fn load(path: &Path) -> Result<Fixture, Error> {
 
 /// Parses fixture JSON; `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Fixture, Error> {
+    parse_as(file, text).map_err(|e| {
+        let has_steps = serde_json::from_str::<Json>(text).is_ok_and(|j| j.get("steps").is_some());
+        match e {
+            Error::Invalid { file, path, .. } if has_steps && path == "$.steps" => Error::Invalid {
+                file,
+                path,
+                message: "this is a chain (it has steps): chains are read only from files named <name>.chain.json".into(),
+            },
+            other => other,
+        }
+    })
+}
+
+/// Reads and parses the chain at `path`.
+pub fn load_chain(path: &Path) -> Result<Chain, Error> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        file: file.clone(),
+        source,
+    })?;
+    parse_chain(&file, &text)
+}
+
+/// Parses chain JSON; `file` names it in errors.
+pub fn parse_chain(file: &str, text: &str) -> Result<Chain, Error> {
+    let chain: Chain = parse_as(file, text)?;
+    for (i, step) in chain.steps.iter().enumerate() {
+        if chain.steps[..i].iter().any(|s| s.name == step.name) {
+            let path = key_path(&index_path("$.steps", i), "name");
+            return Err(Error::invalid(
+                file,
+                &path,
+                format!("step {:?} is named twice", step.name),
+            ));
+        }
+    }
+    if chain.steps.is_empty() {
+        return Err(Error::invalid(
+            file,
+            "$.steps",
+            "expected at least one step",
+        ));
+    }
+    Ok(chain)
+}
+
+fn parse_as<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let fixture: Fixture =
+    let value: T =
         serde_path_to_error::deserialize(&mut de).map_err(|e| from_serde(file, text, e))?;
     de.end().map_err(|e| syntax(file, text, &e))?;
-    Ok(fixture)
+    Ok(value)
 }
 
 fn syntax(file: &str, text: &str, e: &serde_json::Error) -> Error {

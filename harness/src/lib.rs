@@ -13,6 +13,7 @@
 pub mod attack;
 pub mod budget;
 pub mod capacity;
+pub mod chain;
 pub mod commands;
 pub mod coverage;
 pub mod deploy;

@@ -48,6 +48,14 @@ pub enum Error {
         help("give fixture files or directories that exist")
     )]
     NotFound { path: PathBuf },
+    /// A chain's step passed but the ledger cannot move on from it.
+    #[error("{}: step {step}: {message}", path.display())]
+    #[diagnostic(code(harness::replay::chain))]
+    Chain {
+        path: PathBuf,
+        step: String,
+        message: String,
+    },
     #[error("{}: cannot read the directory: {source}", path.display())]
     #[diagnostic(code(harness::replay::io))]
     ReadDir {
@@ -108,6 +116,8 @@ pub enum Actual {
     Fail { rules: Vec<String> },
     /// Every script passed but the transaction exceeds a per-transaction limit.
     OverLimit { limits: Vec<String> },
+    /// A chain's step never reached: an earlier step did not do what it expected.
+    NotRun,
 }
 
 /// The verdict on one fixture.
@@ -141,14 +151,55 @@ impl Replayed {
     }
 }
 
+/// What replaying one file gives: a fixture's one verdict, or a chain's steps in order (up to
+/// the first that did not do what it expected) and the names of the steps never reached.
+#[derive(Debug, Clone)]
+pub struct Replays {
+    pub steps: Vec<Replayed>,
+    pub not_run: Vec<String>,
+}
+
+impl Replays {
+    /// True when every step ran and did what it expected.
+    pub fn matches(&self) -> bool {
+        self.not_run.is_empty() && self.steps.iter().all(Replayed::matches)
+    }
+}
+
+/// Replays the fixture or chain (`*.chain.json`) at `path` under `params`.
+pub fn replay_path(path: &Path, params: &Params) -> Result<Replays, Error> {
+    if fixture::is_chain(path) {
+        return crate::chain::replay_chain(path, params);
+    }
+    Ok(Replays {
+        steps: vec![replay_file(path, params)?],
+        not_run: Vec::new(),
+    })
+}
+
 /// Replays one fixture file under `params`.
 pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
     let fixture = fixture::load(path)?;
     let record = deployment(Build::Record)?;
     let scenario = resolve::resolve(&fixture, path, record, &params.slot_config)?;
     let measured = settle(&scenario.tx, params, path)?;
-    let over_limits = over_limits(&measured, params);
+    judge(scenario, measured, params, || {
+        let traced = deployment(Build::Traced)?;
+        let traced_scenario = resolve::resolve(&fixture, path, traced, &params.slot_config)?;
+        settle(&traced_scenario.tx, params, path)
+    })
+}
 
+/// The verdict on a scenario measured with the deployment of record; `traced` gives the same
+/// transaction's run on the traced deployment, asked for only when a script fails or the
+/// scenario expects one to, to learn which rules the failing scripts name.
+pub fn judge(
+    scenario: Scenario,
+    measured: Measured,
+    params: &Params,
+    traced: impl FnOnce() -> Result<Measured, Error>,
+) -> Result<Replayed, Error> {
+    let over_limits = over_limits(&measured, params);
     let wants_failure = matches!(scenario.expect, Expect::Fail(_));
     let actual = if measured.all_ok() && !wants_failure {
         if over_limits.is_empty() {
@@ -161,11 +212,8 @@ pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
     } else if measured.all_ok() {
         Actual::Ok
     } else {
-        let traced = deployment(Build::Traced)?;
-        let traced_scenario = resolve::resolve(&fixture, path, traced, &params.slot_config)?;
-        let explained = settle(&traced_scenario.tx, params, path)?;
         Actual::Fail {
-            rules: failing_rules(&explained.runs),
+            rules: failing_rules(&traced()?.runs),
         }
     };
     Ok(Replayed {
@@ -308,7 +356,8 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Fixture files are `.json` files other than schemas, parameter sets and budget baselines.
+/// Fixture files (and chains, `*.chain.json`) are `.json` files other than schemas, parameter
+/// sets and budget baselines.
 fn is_fixture(path: &Path) -> bool {
     let name = path
         .file_name()

@@ -6,7 +6,7 @@
 
 use crate::{
     params::Params,
-    replay::{Actual, Replayed},
+    replay::{Actual, Replayed, Replays},
     scenario::Expect,
 };
 use serde::Serialize;
@@ -79,7 +79,7 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
         }
     };
     ScenarioLine {
-        fixture: replayed.scenario.path.display().to_string(),
+        fixture: replayed.scenario.subject(),
         description: replayed.scenario.description.clone(),
         protocol: replayed.scenario.protocol.clone(),
         rules: replayed.scenario.rules.clone(),
@@ -119,7 +119,37 @@ pub fn actual_text(actual: &Actual) -> String {
         Actual::Fail { rules } if rules.is_empty() => "fail (no rule ID logged)".into(),
         Actual::Fail { rules } => format!("fail {}", rules.join(", ")),
         Actual::OverLimit { limits } => format!("over limit: {}", limits.join(", ")),
+        Actual::NotRun => "not run (an earlier step did not do what it expected)".into(),
     }
+}
+
+/// The lines of one file's replays: each step that ran, and each that was never reached.
+pub fn lines(replays: &Replays, params: &Params) -> Vec<ScenarioLine> {
+    let mut lines: Vec<ScenarioLine> = replays.steps.iter().map(|r| line(r, params)).collect();
+    let Some(last) = replays.steps.last() else {
+        return lines;
+    };
+    for step in &replays.not_run {
+        lines.push(ScenarioLine {
+            fixture: format!("{}#{step}", last.scenario.path.display()),
+            description: String::new(),
+            protocol: last.scenario.protocol.clone(),
+            rules: Vec::new(),
+            expected: "-".into(),
+            actual: Actual::NotRun,
+            matches: false,
+            redeemers: Vec::new(),
+            mem: 0,
+            cpu: 0,
+            mem_share: 0.0,
+            cpu_share: 0.0,
+            size: 0,
+            size_share: 0.0,
+            fee: 0,
+            collateral: 0,
+        });
+    }
+    lines
 }
 
 /// Renders the lines in a format.

@@ -19,6 +19,8 @@ pub enum Expect {
 pub struct Scenario {
     /// The fixture file.
     pub path: PathBuf,
+    /// In a chain: the step's name.
+    pub step: Option<String>,
     pub description: String,
     /// The protocol the fixture exercises (`swaps`, ...).
     pub protocol: String,
@@ -26,6 +28,16 @@ pub struct Scenario {
     pub rules: Vec<String>,
     pub expect: Expect,
     pub tx: TxSpec,
+}
+
+impl Scenario {
+    /// How reports name it: the file, and `#step` for a chain's step.
+    pub fn subject(&self) -> String {
+        match &self.step {
+            Some(step) => format!("{}#{step}", self.path.display()),
+            None => self.path.display().to_string(),
+        }
+    }
 }
 
 /// A 28-byte key or script hash.

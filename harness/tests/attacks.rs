@@ -20,9 +20,10 @@ const LIMIT: usize = 8;
 
 /// Whether the fixture file declares `"expect": "ok"`.
 fn passing(path: &Path) -> bool {
-    harness::fixture::load(path)
-        .map(|f| f.expect == harness::fixture::ExpectSpec::Ok)
-        .unwrap_or(false)
+    harness::fixture::is_chain(path)
+        || harness::fixture::load(path)
+            .map(|f| f.expect == harness::fixture::ExpectSpec::Ok)
+            .unwrap_or(false)
 }
 
 #[test]
@@ -42,7 +43,7 @@ fn catalogue_over_passing_fixtures(limit: Option<usize>) {
     let started = Instant::now();
     let params = Params::mainnet().expect("bundled parameters load");
     let files: Vec<PathBuf> = fixtures().into_iter().filter(|p| passing(p)).collect();
-    let results: Vec<Result<AttackReport, String>> = parallel::map(&files, |f| {
+    let results: Vec<Result<Vec<AttackReport>, String>> = parallel::map(&files, |f| {
         attack::attack_file(f, &params, limit)
             .map_err(|e| format!("{}: cannot attack: {e}", f.display()))
     });
@@ -50,7 +51,7 @@ fn catalogue_over_passing_fixtures(limit: Option<usize>) {
     let mut reports: Vec<AttackReport> = Vec::new();
     for result in results {
         match result {
-            Ok(r) => reports.push(r),
+            Ok(r) => reports.extend(r),
             Err(e) => problems.push(e),
         }
     }
@@ -73,14 +74,14 @@ fn catalogue_over_passing_fixtures(limit: Option<usize>) {
         if let Some(reason) = &report.skipped {
             problems.push(format!(
                 "{}: declared \"ok\" but not attacked: {reason}",
-                report.fixture.display()
+                report.fixture
             ));
         }
         for class in &report.classes {
             for accepted in &class.accepted {
                 problems.push(format!(
                     "{}: {} ACCEPTED: {}\n{}",
-                    report.fixture.display(),
+                    report.fixture,
                     class.class.name(),
                     accepted.description,
                     accepted.fixture
@@ -89,7 +90,7 @@ fn catalogue_over_passing_fixtures(limit: Option<usize>) {
             for error in &class.errors {
                 problems.push(format!(
                     "{}: {} could not run: {error}",
-                    report.fixture.display(),
+                    report.fixture,
                     class.class.name()
                 ));
             }

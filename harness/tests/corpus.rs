@@ -34,18 +34,30 @@ fn every_fixture_meets_its_outcome_cbor_and_budget_of_record() {
     );
 }
 
-/// Everything wrong with one fixture.
+/// Everything wrong with one fixture, or with the steps of one chain.
 fn check(file: &Path, params: &Params) -> Vec<String> {
-    let replayed = match replay::replay_file(file, params) {
-        Ok(replayed) => replayed,
+    let replays = match replay::replay_path(file, params) {
+        Ok(replays) => replays,
         Err(err) => return vec![format!("{}: cannot replay: {err}", file.display())],
     };
-    let mut problems: Vec<String> = [outcome(&replayed, params), round_trip(&replayed)]
-        .into_iter()
-        .flatten()
-        .map(|p| format!("{}: {p}", file.display()))
+    let mut problems: Vec<String> = replays
+        .steps
+        .iter()
+        .flat_map(|r| {
+            [outcome(r, params), round_trip(r)]
+                .into_iter()
+                .flatten()
+                .map(|p| format!("{}: {p}", r.scenario.subject()))
+        })
         .collect();
-    match budget::against_baseline(file, &replayed, false) {
+    if !replays.not_run.is_empty() {
+        problems.push(format!(
+            "{}: steps not run: {}",
+            file.display(),
+            replays.not_run.join(", ")
+        ));
+    }
+    match budget::against_baseline(file, &replays, false) {
         Ok(lines) => problems.extend(changes(&lines)),
         Err(err) => problems.push(err.to_string()),
     }

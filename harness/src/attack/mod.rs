@@ -27,10 +27,7 @@ use crate::{
     tx,
 };
 use serde::Serialize;
-use std::{
-    fmt::Write,
-    path::{Path, PathBuf},
-};
+use std::{fmt::Write, path::Path};
 
 /// A class of attack (issue 4's catalogue).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -189,8 +186,8 @@ impl ClassReport {
 /// The attacks on one fixture.
 #[derive(Debug, Clone, Serialize)]
 pub struct AttackReport {
-    /// The fixture file.
-    pub fixture: PathBuf,
+    /// The fixture file, with `#step` for a chain's step.
+    pub fixture: String,
     /// Its protocol.
     pub protocol: String,
     /// Why the fixture was not attacked (it is not a passing fixture), when it was not.
@@ -236,17 +233,28 @@ pub enum Error {
     Deployment(#[from] replay::DeploymentError),
 }
 
-/// Attacks the fixture at `path`: every class of the catalogue, at most `limit` attacks per
-/// class (spread evenly over the class's attacks; `None` runs them all). A fixture that does not
-/// expect `"ok"` or does not pass is reported as skipped.
+/// Attacks the fixture at `path`, or each step of the chain at `path` that ran and expects
+/// `"ok"`: every class
+/// of the catalogue, at most `limit` attacks per class (spread evenly over the class's attacks;
+/// `None` runs them all). A fixture or step that does not expect `"ok"` or does not pass is
+/// reported as skipped.
 pub fn attack_file(
     path: &Path,
     params: &Params,
     limit: Option<usize>,
-) -> Result<AttackReport, Error> {
+) -> Result<Vec<AttackReport>, Error> {
+    if crate::fixture::is_chain(path) {
+        let replays = crate::chain::replay_chain(path, params)?;
+        return replays
+            .steps
+            .iter()
+            .filter(|step| step.scenario.expect == Expect::Ok)
+            .map(|step| attack_scenario(&step.scenario, params, limit))
+            .collect();
+    }
     let deployment = replay::deployment(Build::Record)?;
     let scenario = resolve::load(path, deployment, &params.slot_config)?;
-    attack_scenario(&scenario, params, limit)
+    Ok(vec![attack_scenario(&scenario, params, limit)?])
 }
 
 /// Attacks a resolved scenario; see [`attack_file`].
@@ -256,7 +264,7 @@ pub fn attack_scenario(
     limit: Option<usize>,
 ) -> Result<AttackReport, Error> {
     let mut report = AttackReport {
-        fixture: scenario.path.clone(),
+        fixture: scenario.subject(),
         protocol: scenario.protocol.clone(),
         skipped: None,
         classes: Vec::new(),
@@ -299,7 +307,7 @@ pub fn attack_scenario(
                     let description = format!(
                         "attack ({}) on {}: {}",
                         class.name(),
-                        scenario.path.display(),
+                        scenario.subject(),
                         attack.description
                     );
                     let json =
@@ -434,7 +442,7 @@ fn render_text(reports: &[AttackReport], markdown: bool) -> String {
         }
     };
     for report in reports {
-        let title = report.fixture.display();
+        let title = &report.fixture;
         if let Some(reason) = &report.skipped {
             let _ = writeln!(out, "{title}: skipped ({reason})");
             continue;
@@ -483,7 +491,7 @@ fn render_text(reports: &[AttackReport], markdown: bool) -> String {
                     out,
                     "\nACCEPTED {} on {}: {}\n{}",
                     class.class.name(),
-                    report.fixture.display(),
+                    report.fixture,
                     accepted.description,
                     accepted.fixture
                 );
@@ -493,7 +501,7 @@ fn render_text(reports: &[AttackReport], markdown: bool) -> String {
                     out,
                     "\nERROR {} on {}: {error}",
                     class.class.name(),
-                    report.fixture.display()
+                    report.fixture
                 );
             }
         }
@@ -507,8 +515,8 @@ mod tests {
     use crate::deploy::Deployment;
     use crate::scenario::{Address, Credential, Datum, Input, OutRef, Output, Stake, Utxo, Value};
 
-    fn fixture(name: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    fn fixture(name: &str) -> std::path::PathBuf {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../fixtures/swaps/one_way")
             .join(name)
     }
@@ -649,7 +657,10 @@ mod tests {
     fn failing_fixtures_are_skipped() {
         let params = Params::mainnet().unwrap();
         let path = fixture("fill/fill_ask_one_unit_short.json");
-        let report = attack_file(&path, &params, Some(1)).unwrap();
+        let [report] = attack_file(&path, &params, Some(1))
+            .unwrap()
+            .try_into()
+            .unwrap();
         assert!(report.skipped.is_some());
         assert_eq!(report.tried(), 0);
     }
@@ -658,7 +669,10 @@ mod tests {
     fn reports_render_per_class() {
         let params = Params::mainnet().unwrap();
         let path = fixture("create/create_one_token_to_ada.json");
-        let report = attack_file(&path, &params, Some(2)).unwrap();
+        let [report] = attack_file(&path, &params, Some(2))
+            .unwrap()
+            .try_into()
+            .unwrap();
         assert!(report.skipped.is_none());
         assert_eq!(report.classes.len(), Class::ALL.len());
         let text = render(std::slice::from_ref(&report), Format::Terminal);

@@ -683,6 +683,8 @@ mod tests {
             sorted_inputs: vec!["offer".into(), "a".into()],
             keys: BTreeMap::new(),
             natives: BTreeMap::new(),
+            ledger: Vec::new(),
+            spent: BTreeMap::new(),
         }
     }
 

@@ -55,6 +55,31 @@ pub fn resolve(
     deployment: &Deployment,
     slots: &SlotConfig,
 ) -> Result<Scenario, Error> {
+    resolve_in(fixture, path, deployment, slots, None)
+}
+
+/// What the steps of a chain before this one left on the ledger: their named outputs, and the
+/// keys and native scripts they named (so the builder can sign for them).
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    /// Unspent named outputs, by name, in the order they were created.
+    pub utxos: Vec<Utxo>,
+    pub keys: BTreeMap<Hash28, String>,
+    pub natives: BTreeMap<Hash28, String>,
+    /// Names spent so far, with the step that spent them (for messages).
+    pub spent: BTreeMap<String, String>,
+}
+
+/// Resolves a step of a chain (see [`resolve`]): its inputs and reference inputs may also name
+/// the UTxOs of `ledger`, and its outputs may be named. Without a ledger (a plain fixture) a
+/// named output is an error.
+pub fn resolve_in(
+    fixture: &Fixture,
+    path: &Path,
+    deployment: &Deployment,
+    slots: &SlotConfig,
+    ledger: Option<&Ledger>,
+) -> Result<Scenario, Error> {
     let mut r = Resolver {
         file: path.display().to_string(),
         deployment,
@@ -71,14 +96,21 @@ pub fn resolve(
         sorted_inputs: Vec::new(),
         keys: BTreeMap::new(),
         natives: BTreeMap::new(),
+        ledger: Vec::new(),
+        spent: BTreeMap::new(),
     };
+    if let Some(ledger) = ledger {
+        r.enter(ledger);
+    }
     let expect = r.header(fixture)?;
     r.tokens(fixture)?;
     r.refs(fixture)?;
     r.sort_inputs(fixture)?;
+    r.output_names(fixture, ledger.is_some())?;
     let tx = r.tx(fixture)?;
     Ok(Scenario {
         path: path.to_path_buf(),
+        step: None,
         description: fixture.description.clone(),
         protocol: fixture.protocol.clone(),
         rules: fixture.rules.clone(),
@@ -129,6 +161,10 @@ struct Resolver<'a> {
     protocol: String,
     /// The datums of the UTxOs resolved so far, by name, for `{"datum_of": …}`.
     datums: Vec<(String, PlutusData)>,
+    /// The UTxOs earlier steps of a chain left, with their payment credentials.
+    ledger: Vec<(Utxo, Cred)>,
+    /// Names earlier steps spent, with the step that spent each.
+    spent: BTreeMap<String, String>,
     /// Aliases in file order, `ADA` first.
     tokens: Vec<(String, AssetClass)>,
     /// Every UTxO's name and reference, in file order.
@@ -262,6 +298,12 @@ impl Resolver<'_> {
     fn refs(&mut self, f: &Fixture) -> R<()> {
         for (name, utxo) in f.utxos.iter() {
             let path = key_path("$.utxos", name);
+            if self.ledger.iter().any(|(u, _)| u.name == name) {
+                return Err(self.err(
+                    &path,
+                    format!("utxo {name:?} is already on the ledger: an earlier step's output has that name"),
+                ));
+            }
             let out_ref = match &utxo.out_ref {
                 Some(text) => self.out_ref(text, &key_path(&path, "ref"))?,
                 None => OutRef {
@@ -302,9 +344,13 @@ impl Resolver<'_> {
             .map(|(_, r)| *r)
             .ok_or_else(|| {
                 let known: Vec<_> = self.refs.iter().map(|(n, _)| n.as_str()).collect();
+                let spent = match self.spent.get(name) {
+                    Some(step) => format!("; step {step} spent it"),
+                    None => String::new(),
+                };
                 self.err(
                     path,
-                    format!("unknown utxo {name:?} (known: {})", list(&known)),
+                    format!("unknown utxo {name:?} (known: {}){spent}", list(&known)),
                 )
             })
     }
@@ -327,6 +373,79 @@ impl Resolver<'_> {
             )
         })?;
         Ok(OutRef { tx_id, index })
+    }
+
+    /// Takes in what earlier steps of a chain left: their UTxOs become names this step can
+    /// spend, reference or copy the datum of.
+    fn enter(&mut self, ledger: &Ledger) {
+        self.keys.extend(ledger.keys.clone());
+        self.spent.extend(ledger.spent.clone());
+        self.natives.extend(ledger.natives.clone());
+        for utxo in &ledger.utxos {
+            self.refs.push((utxo.name.clone(), utxo.out_ref));
+            if let Datum::Inline(data) | Datum::Hash(data) = &utxo.output.datum {
+                self.datums.push((utxo.name.clone(), data.clone()));
+            }
+            let payment = self.ledger_credential(utxo.output.address.payment);
+            self.ledger.push((utxo.clone(), payment));
+        }
+    }
+
+    /// A ledger UTxO's payment credential, with what it runs.
+    fn ledger_credential(&self, credential: Credential) -> Cred {
+        let (executor, label) = match credential {
+            Credential::Key(hash) => match self.keys.get(&hash) {
+                Some(name) => (Executor::Key, format!("key {name}")),
+                None => (Executor::Key, format!("key hash {}", hex::encode(hash))),
+            },
+            Credential::Script(hash) => {
+                if let Some(s) = self.deployment.scripts.iter().find(|s| s.hash == hash) {
+                    (Executor::Deployed(s.name), format!("script {}", s.name))
+                } else if let Some(key) = self.natives.get(&hash) {
+                    (Executor::Native, format!("native script of key {key}"))
+                } else {
+                    (
+                        Executor::Unknown,
+                        format!("script hash {}", hex::encode(hash)),
+                    )
+                }
+            }
+        };
+        Cred {
+            credential,
+            executor,
+            label,
+        }
+    }
+
+    /// Output names: only in a chain's steps, each unique, and none the name of a UTxO that
+    /// stays unspent (a spent one's name may be reused, as a fill's continuing output does).
+    fn output_names(&self, f: &Fixture, in_chain: bool) -> R<()> {
+        let mut named: Vec<&str> = Vec::new();
+        for (i, output) in f.tx.outputs.iter().enumerate() {
+            let Some(name) = output.name.as_deref() else {
+                continue;
+            };
+            let path = key_path(&index_path("$.tx.outputs", i), "name");
+            if !in_chain {
+                return Err(self.err(
+                    &path,
+                    "only the steps of a chain (a .chain.json file) name their outputs",
+                ));
+            }
+            let spent = f.tx.inputs.iter().any(|input| input.utxo == name);
+            if named.contains(&name) {
+                return Err(self.err(&path, format!("output name {name:?} is given twice")));
+            }
+            if !spent && self.refs.iter().any(|(n, _)| n == name) {
+                return Err(self.err(
+                    &path,
+                    format!("output name {name:?} is the name of a UTxO this step does not spend"),
+                ));
+            }
+            named.push(name);
+        }
+        Ok(())
     }
 
     // ## Scalars

@@ -8,7 +8,7 @@ impl Resolver<'_> {
 
     pub(super) fn tx(&mut self, f: &Fixture) -> R<TxSpec> {
         // Every UTxO resolves, used or not, so mistakes in unused ones surface too.
-        let mut utxos: Vec<(Utxo, Cred)> = Vec::new();
+        let mut utxos: Vec<(Utxo, Cred)> = self.ledger.clone();
         for (name, spec) in f.utxos.iter() {
             let path = key_path("$.utxos", name);
             let out_ref = self.utxo_ref(name, &path)?;
