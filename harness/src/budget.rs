@@ -477,7 +477,7 @@ mod tests {
             outcome: outcome.into(),
             figures: Some(Figures {
                 redeemers: vec![RedeemerBudget {
-                    purpose: "spend s (ow_swap)".into(),
+                    purpose: "spend s (script)".into(),
                     mem,
                     cpu: 10 * mem,
                 }],
@@ -528,7 +528,7 @@ mod tests {
             .unwrap()
             .redeemers
             .push(RedeemerBudget {
-                purpose: "mint ow_beacon".into(),
+                purpose: "mint policy".into(),
                 mem: 1,
                 cpu: 1,
             });

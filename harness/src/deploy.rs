@@ -53,9 +53,9 @@ fn specs() -> impl Iterator<Item = &'static ScriptInfo> {
 /// One deployed script.
 #[derive(Debug, Clone)]
 pub struct DeployedScript {
-    /// Symbolic name used by fixtures (`ow_swap`).
+    /// Symbolic name used by fixtures (`proxy`).
     pub name: &'static str,
-    /// The blueprint validator it comes from (`swaps.one_way_swap`).
+    /// The blueprint validator it comes from (`proxy.proxy`).
     pub validator: &'static str,
     /// blake2b-224 of `0x03 ‖ bytes`.
     pub hash: [u8; 28],

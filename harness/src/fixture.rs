@@ -864,8 +864,8 @@ mod tests {
     fn paths_quote_keys_that_are_not_identifiers() {
         assert_eq!(key_path("$.v", "lovelace"), "$.v.lovelace");
         assert_eq!(
-            key_path("$.v", "ow_beacon:pair(T,ADA)"),
-            r#"$.v["ow_beacon:pair(T,ADA)"]"#
+            key_path("$.v", "beacon:pair(T,ADA)"),
+            r#"$.v["beacon:pair(T,ADA)"]"#
         );
         assert_eq!(key_path("$", "0abc"), r#"$["0abc"]"#);
         assert_eq!(index_path("$.tx.inputs", 2), "$.tx.inputs[2]");

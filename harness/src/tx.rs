@@ -73,7 +73,7 @@ pub enum Error {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedeemerSlot {
     pub key: RedeemersKey,
-    /// Readable purpose, e.g. `spend swap1 (ow_swap)` or `mint ow_beacon`.
+    /// Readable purpose, e.g. `spend order1 (proxy)` or `mint <policy>`.
     pub purpose: String,
 }
 

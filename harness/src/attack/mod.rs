@@ -112,7 +112,7 @@ pub struct Attack {
 pub enum Verdict {
     /// Some script failed: the purposes of the failing redeemers.
     RejectedByScripts {
-        /// Purposes of the failing redeemers (`spend swap1 (ow_swap)`).
+        /// Purposes of the failing redeemers (`spend order1 (proxy)`).
         failed: Vec<String>,
     },
     /// Every script passed but the ledger refuses the transaction.

@@ -72,11 +72,6 @@ pub enum Type {
     Sum(&'static [Constructor]),
 }
 
-impl Type {
-    /// The type `Option<OutputReference>` of a swap's `prev_input`.
-    pub const PREV_INPUT: Type = Type::Option(&Type::OutRef);
-}
-
 /// One named field of a typed constructor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Field {
@@ -90,7 +85,7 @@ pub struct Field {
 /// `{"Name": {FIELDS}}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Constructor {
-    /// The spec's constructor name (`SpendWithMint`).
+    /// The spec's constructor name (`CloseOrUpdateAsk`).
     pub name: &'static str,
     /// The constructor index in the encoding.
     pub index: u64,
@@ -101,7 +96,7 @@ pub struct Constructor {
 /// A typed datum form, written by fixtures as `{"<key>": {FIELDS}}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DatumType {
-    /// The fixture key (`ow_swap_datum`); unique across protocols.
+    /// The fixture key (`ask_datum`); unique across protocols.
     pub key: &'static str,
     /// The beacon variant its [`FieldKind::Beacon`] fields use (`ow`).
     pub variant: &'static str,
@@ -112,9 +107,9 @@ pub struct DatumType {
 /// What a protocol knows about one deployment script: how it is deployed and how it is called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScriptInfo {
-    /// The deployment name fixtures use (`ow_swap`).
+    /// The deployment name fixtures use (`proxy`).
     pub script: &'static str,
-    /// The blueprint validator it is compiled as (`swaps.one_way_swap`).
+    /// The blueprint validator it is compiled as (`proxy.proxy`).
     pub validator: &'static str,
     /// Its parameters, applied in order as Data byte strings.
     pub params: &'static [Param],
@@ -193,7 +188,7 @@ impl BeaconVariant {
 /// Redeemer constructors of one script that count as one for the attack engine.
 #[derive(Debug, Clone, Copy)]
 pub struct ConstructorGroup {
-    /// The deployment script (`ow_swap`).
+    /// The deployment script.
     pub script: &'static str,
     /// Its constructors' names.
     pub names: &'static [&'static str],
@@ -218,7 +213,7 @@ pub struct Surplus<'a> {
 /// script, constructor or datum field.
 #[derive(Debug, Clone, Copy)]
 pub struct AttackHooks {
-    /// Constructors that do the same job (`Swap`, `SwapAt`): swapping one for another is no
+    /// Constructors that do the same job (a fill and its indexed form): swapping one for another is no
     /// attack.
     pub interchangeable: &'static [ConstructorGroup],
     /// Constructors by which an owner spends their own UTxO: when the owner approves, which one
@@ -505,16 +500,5 @@ mod tests {
             .iter()
             .collect();
         assert_eq!(protocols.len(), all().len());
-    }
-
-    #[test]
-    fn lookups_find_swaps() {
-        assert_eq!(find("swaps").map(|p| p.name), Some("swaps"));
-        assert!(find("nope").is_none());
-        assert_eq!(
-            script("ow_beacon").and_then(|s| s.beacon_variant),
-            Some("ow")
-        );
-        assert!(datum_type("ow_swap_datum").is_some());
     }
 }

@@ -18,7 +18,7 @@ impl Resolver<'_> {
         })
     }
 
-    /// Raw Plutus JSON, a typed form `{"ow_swap_datum": {FIELDS}}`, or another UTxO's datum
+    /// Raw Plutus JSON, a typed form `{"<datum key>": {FIELDS}}`, or another UTxO's datum
     /// with some fields changed: `{"datum_of": NAME, "with": {FIELDS}}`.
     pub(super) fn datum_data(&self, json: &Json, path: &str) -> R<PlutusData> {
         if let Json::Object(object) = json
@@ -195,7 +195,7 @@ impl Resolver<'_> {
     }
 
     /// One of `constructors`, written `"Name"` or `{"Name": {FIELDS}}`. Messages say `unknown
-    /// {what}constructor "Name"{of}` (`what` = `"redeemer "`, `of` = `" for script ow_swap"`).
+    /// {what}constructor "Name"{of}` (`what` = `"redeemer "`, `of` = `" for script proxy"`).
     fn constructor_value(
         &self,
         constructors: &[Constructor],
@@ -636,12 +636,6 @@ impl Resolver<'_> {
 /// An asset written as `[POLICY, NAME]`.
 const ASSET_PAIR: Type = Type::Tuple(&[Type::PolicyId, Type::AssetName]);
 
-/// `prev_input = Some(out_ref)` in the Plutus V2 layout (spec SWAP-V3-03):
-/// `Constr 0 [Constr 0 [Constr 0 [B tx_id], I index]]`.
-pub fn prev_input(out_ref: &OutRef) -> PlutusData {
-    Data::constr(0, vec![plutus::out_ref(out_ref)])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -839,25 +833,25 @@ mod tests {
             cbor(Type::Credential, r#"{"key": "alice"}"#),
             format!("d8799f581c{alice}ff")
         );
-        let swap = hex::encode(
+        let proxy = hex::encode(
             Deployment::of(Build::Record)
                 .unwrap()
-                .script("ow_swap")
+                .script("proxy")
                 .unwrap()
                 .hash,
         );
         assert_eq!(
             cbor(
                 Type::Address,
-                r#"{"payment": {"script": "ow_swap"}, "stake": {"key": "alice"}}"#
+                r#"{"payment": {"script": "proxy"}, "stake": {"key": "alice"}}"#
             ),
-            format!("d8799fd87a9f581c{swap}ffd8799fd8799fd8799f581c{alice}ffffffff")
+            format!("d8799fd87a9f581c{proxy}ffd8799fd8799fd8799f581c{alice}ffffffff")
         );
         assert_eq!(
             cbor(Type::OutRef, r#"{"utxo": "offer"}"#),
             format!("d8799fd8799f5820{OFFER_TX}ff00ff")
         );
-        assert_eq!(cbor(Type::PREV_INPUT, "null"), "d87a80");
+        assert_eq!(cbor(Type::Option(&Type::OutRef), "null"), "d87a80");
         let unknown = error(Type::Address, r#"{"payment": {"key": ""}}"#);
         assert!(
             unknown.contains("$.f.payment.key: expected a key name"),

@@ -36,7 +36,6 @@ mod names;
 mod tx;
 
 pub use crate::fixture::Error;
-pub use data::prev_input;
 
 /// The keys of raw Plutus Data JSON objects (cardano-cli's detailed schema).
 const PLUTUS_KEYS: &[&str] = &["constructor", "fields", "int", "bytes", "list", "map"];
@@ -138,7 +137,7 @@ enum Executor {
 struct Cred {
     credential: Credential,
     executor: Executor,
-    /// How messages describe it (`script ow_swap`, `key alice`).
+    /// How messages describe it (`script proxy`, `key alice`).
     label: String,
 }
 

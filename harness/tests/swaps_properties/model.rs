@@ -7,9 +7,9 @@ use harness::{
     deploy::{Build, Deployment},
     keys::Key,
     protocols::swaps::{
-        ow_ask_beacon, ow_offer_beacon, ow_pair_beacon, tw_asset_beacon, tw_pair_beacon, tw_sort,
+        ow_ask_beacon, ow_offer_beacon, ow_pair_beacon, prev_input, tw_asset_beacon,
+        tw_pair_beacon, tw_sort,
     },
-    resolve::prev_input,
     scenario::{
         Address, AssetClass, Credential, Datum, Hash28, Input, Mint, OutRef, Output, Script, Stake,
         TxOutput, TxSpec, Utxo, Value, Withdrawal,

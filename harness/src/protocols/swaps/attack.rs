@@ -2,9 +2,9 @@
 //! are no attack, which output continues which swap, and what a filler may leave over.
 
 use super::super::{AttackHooks, ConstructorGroup, Surplus};
+use super::prev_input;
 use crate::{
     plutus,
-    resolve::prev_input,
     scenario::{AssetClass, OutRef, Value},
 };
 use pallas_primitives::PlutusData;
@@ -206,5 +206,86 @@ mod tests {
         let datum = uplc::ast::Data::constr(0, vec![prev_input(&own)]);
         assert!(continues(&datum, &own));
         assert!(!continues(&datum, &other));
+    }
+
+    /// A fill whose taker's output is an ordinary (non-change) output, for the hooks below.
+    fn fill() -> crate::scenario::Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/swaps/one_way/fill/fill_partial_token_to_ada.json");
+        let deployment = crate::deploy::Deployment::of(crate::deploy::Build::Record).unwrap();
+        let slots = crate::params::Params::mainnet().unwrap().slot_config;
+        let mut scenario = crate::resolve::load(&path, deployment, &slots).unwrap();
+        scenario.tx.outputs[1].change = false;
+        scenario
+    }
+
+    fn descriptions(
+        scenario: &crate::scenario::Scenario,
+        hooks: &AttackHooks,
+        class: crate::attack::Class,
+    ) -> Vec<String> {
+        let params = crate::params::Params::mainnet().unwrap();
+        crate::attack::catalogue::generate_with(scenario, &params, 0, hooks)
+            .attacks
+            .into_iter()
+            .filter(|a| a.class == class)
+            .map(|a| a.description)
+            .collect()
+    }
+
+    #[test]
+    fn outputs_owed_to_another_party_are_redirected_and_robbed() {
+        let scenario = fill();
+        let owed = AttackHooks {
+            owed: |o| matches!(o.address.payment, crate::scenario::Credential::Key(_)),
+            ..super::HOOKS
+        };
+        let redirect = descriptions(&scenario, &owed, crate::attack::Class::Redirect);
+        assert!(
+            redirect.contains(&format!(
+                "owed output #1: payment credential → {}'s key",
+                crate::attack::catalogue::ATTACKER
+            )),
+            "{redirect:?}"
+        );
+        assert!(
+            redirect
+                .iter()
+                .any(|d| d.starts_with("owed output #1: stake credential"))
+        );
+        let theft = descriptions(&scenario, &owed, crate::attack::Class::ValueTheft);
+        assert!(
+            theft.iter().any(|d| d.starts_with("owed output #1: ")),
+            "{theft:?}"
+        );
+        let swaps = &super::HOOKS;
+        for class in [
+            crate::attack::Class::Redirect,
+            crate::attack::Class::ValueTheft,
+        ] {
+            let plain = descriptions(&scenario, swaps, class);
+            assert!(
+                !plain.iter().any(|d| d.contains("owed output")),
+                "{plain:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bearer_tokens_are_value_where_beacons_are_not() {
+        let scenario = fill();
+        let swaps = &super::HOOKS;
+        let bearer = AttackHooks {
+            bearer: |_, _| true,
+            ..*swaps
+        };
+        let taken = |hooks| descriptions(&scenario, hooks, crate::attack::Class::ValueTheft).len();
+        // The continuing swap holds three beacons: each becomes one more asset to take.
+        assert!(
+            taken(&bearer) > taken(swaps),
+            "{} vs {}",
+            taken(&bearer),
+            taken(swaps)
+        );
     }
 }

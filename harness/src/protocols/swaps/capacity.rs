@@ -11,9 +11,8 @@ use crate::{
     deploy::Build,
     ledger,
     params::Params,
-    protocols::CapacityHooks,
+    protocols::{CapacityHooks, swaps::prev_input},
     replay,
-    resolve::prev_input,
     scenario::{
         Address, AssetClass, Credential, Datum, Hash28, Input, Mint, OutRef, Output, Script, Stake,
         TxOutput, TxSpec, Utxo, Withdrawal,

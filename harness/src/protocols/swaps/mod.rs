@@ -14,9 +14,14 @@ mod resolution;
 use super::{
     BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type,
 };
-use crate::{deploy::Param, scenario::AssetClass};
+use crate::{
+    deploy::Param,
+    scenario::{AssetClass, OutRef},
+};
+use pallas_primitives::PlutusData;
 use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
+use uplc::ast::Data;
 
 /// The swaps protocol.
 pub const SWAPS: Protocol = Protocol {
@@ -95,6 +100,15 @@ pub const SWAPS: Protocol = Protocol {
     capacity: capacity::HOOKS,
 };
 
+/// `prev_input`'s type, `Option<OutputReference>` (the V2 layout, SWAP-V3-03).
+const PREV_INPUT: Type = Type::Option(&Type::OutRef);
+
+/// `prev_input = Some(out_ref)` in the Plutus V2 layout (spec SWAP-V3-03):
+/// `Constr 0 [Constr 0 [Constr 0 [B tx_id], I index]]`.
+pub fn prev_input(out_ref: &OutRef) -> PlutusData {
+    Data::constr(0, vec![crate::plutus::out_ref(out_ref)])
+}
+
 const fn field(name: &'static str, kind: Type) -> Field {
     Field { name, kind }
 }
@@ -151,7 +165,7 @@ pub const OW_SWAP_DATUM: DatumType = DatumType {
             field("ask_name", Type::AssetName),
             field("ask_beacon", Type::Beacon),
             field("swap_price", Type::Rational),
-            field("prev_input", Type::PREV_INPUT),
+            field("prev_input", PREV_INPUT),
         ],
     },
 };
@@ -174,7 +188,7 @@ pub const TW_SWAP_DATUM: DatumType = DatumType {
             field("asset2_beacon", Type::Beacon),
             field("asset1_price", Type::Rational),
             field("asset2_price", Type::Rational),
-            field("prev_input", Type::PREV_INPUT),
+            field("prev_input", PREV_INPUT),
         ],
     },
 };
@@ -440,6 +454,18 @@ mod tests {
         assert_eq!(two(tw, "pair", &t(), &ada()), tw_pair_beacon(&ada(), &t()));
         assert_eq!(one(tw, "asset", &d()), tw_asset_beacon(&d()));
         assert_eq!(ow.usages(), "pair(A,B), offer(A), ask(A)");
+    }
+
+    #[test]
+    fn lookups_find_swaps() {
+        use crate::protocols::{datum_type, find, script};
+        assert_eq!(find("swaps").map(|p| p.name), Some("swaps"));
+        assert!(find("nope").is_none());
+        assert_eq!(
+            script("ow_beacon").and_then(|s| s.beacon_variant),
+            Some("ow")
+        );
+        assert!(datum_type("ow_swap_datum").is_some());
     }
 
     #[test]

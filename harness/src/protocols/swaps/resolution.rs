@@ -6,6 +6,7 @@ use crate::deploy::{Build, DeployedScript, script_hash};
 use crate::{
     deploy::Deployment,
     keys::Key,
+    protocols::swaps::prev_input,
     resolve::*,
     scenario::{AssetClass, CertificateKind, Credential, Datum, Expect, OutRef, Scenario, Script},
 };
