@@ -50,6 +50,15 @@ pub enum Credential {
     Script(Hash28),
 }
 
+impl Credential {
+    /// The key or script hash.
+    pub fn hash(&self) -> &Hash28 {
+        match self {
+            Credential::Key(hash) | Credential::Script(hash) => hash,
+        }
+    }
+}
+
 /// The stake part of an address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stake {

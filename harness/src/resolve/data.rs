@@ -592,6 +592,11 @@ impl Resolver<'_> {
         match (key, value) {
             ("int", value) => Ok(Data::integer(self.integer(value, &inner)?)),
             ("bytes", Json::String(text)) => Ok(Data::bytestring(self.hex(text, &inner, "bytes")?)),
+            ("bytes", Json::Object(_)) => Ok(Data::bytestring(self.symbolic_bytes(value, &inner)?)),
+            ("address", _) => self.field(Type::Address, None, "raw data", value, &inner),
+            ("credential", _) => self.field(Type::Credential, None, "raw data", value, &inner),
+            ("out_ref", _) => self.field(Type::OutRef, None, "raw data", value, &inner),
+            ("time", _) => self.field(Type::Time, None, "raw data", value, &inner),
             ("list", Json::Array(items)) => Ok(Data::list(
                 items
                     .iter()
@@ -623,13 +628,63 @@ impl Resolver<'_> {
             }
             ("bytes", other) => Err(self.err(
                 &inner,
-                format!("expected a hex string, found {}", found(other)),
+                format!(
+                    "expected a hex string or a symbolic name, found {}",
+                    found(other)
+                ),
             )),
             ("list" | "map", other) => {
                 Err(self.err(&inner, format!("expected an array, found {}", found(other))))
             }
             _ => Err(self.err(path, format!("{expected}, found {}", found(json)))),
         }
+    }
+}
+
+impl Resolver<'_> {
+    /// Bytes named symbolically inside raw Data: `{"script": NAME}` (its hash), `{"key": NAME}`
+    /// (its hash), `{"native": NAME}` (the hash of that key's native script), `{"policy": P}`
+    /// (a script's hash or an alias's policy), `{"asset_name": ALIAS}`, `{"tx_id": UTXO}` (the
+    /// UTxO's transaction id) or `{"beacon": "POLICY:EXPRESSION"}` (a beacon's token name).
+    fn symbolic_bytes(&self, json: &Json, path: &str) -> R<Vec<u8>> {
+        const FORMS: &str = "{\"script\": NAME}, {\"key\": NAME}, {\"native\": NAME}, {\"policy\": P}, {\"asset_name\": ALIAS}, {\"tx_id\": UTXO} or {\"beacon\": \"POLICY:EXPRESSION\"}";
+        let Some((form, Json::String(name))) = single_entry(json) else {
+            return Err(self.err(path, format!("expected {FORMS}, found {}", found(json))));
+        };
+        let at = key_path(path, form);
+        let credential = |spec| self.credential_of(&spec, path).map(|c| c.credential);
+        Ok(match form {
+            "script" => self.deployed(name, &at)?.credential.hash().to_vec(),
+            "key" => credential(CredentialSpec::Key(name.clone()))?
+                .hash()
+                .to_vec(),
+            "native" => credential(CredentialSpec::Native(name.clone()))?
+                .hash()
+                .to_vec(),
+            "policy" => self.policy_id(name, &at)?,
+            "asset_name" => match self.alias(name) {
+                Some((_, asset_name)) => asset_name.clone(),
+                None => {
+                    let known = self.aliases();
+                    return Err(self.err(
+                        &at,
+                        format!("unknown token alias {name:?} (known: {known})"),
+                    ));
+                }
+            },
+            "tx_id" => self.utxo_ref(name, &at)?.tx_id.to_vec(),
+            "beacon" => {
+                let Some((policy, expression)) = name.split_once(':') else {
+                    return Err(self.err(
+                        &at,
+                        format!("expected \"POLICY:EXPRESSION\", found {name:?}"),
+                    ));
+                };
+                let policy = self.policy(policy, &at)?;
+                self.asset_name(&policy, expression, &at)?
+            }
+            _ => return Err(self.err(path, format!("expected {FORMS}, found {}", found(json)))),
+        })
     }
 }
 
@@ -936,5 +991,77 @@ mod tests {
         assert_eq!(cbor(Type::InputIndex, r#""offer""#), "00");
         assert_eq!(cbor(Type::InputIndex, "5"), "05");
         assert!(error(Type::InputIndex, r#""b""#).contains("is not a spent input"));
+    }
+
+    #[test]
+    fn raw_data_may_name_scripts_keys_utxos_assets_and_ledger_values() {
+        let r = resolver((Some(150_000_000), None));
+        let raw = |json: &str| {
+            let data = r
+                .plutus(&serde_json::from_str(json).unwrap(), "$.d")
+                .unwrap();
+            hex::encode(pallas_codec::minicbor::to_vec(&data).unwrap())
+        };
+        let deployment = Deployment::of(Build::Record).unwrap();
+        let proxy = hex::encode(deployment.script("proxy").unwrap().hash);
+        let alice = hex::encode(*crate::keys::Key::named("alice").hash);
+        assert_eq!(
+            raw(r#"{"bytes": {"script": "proxy"}}"#),
+            format!("581c{proxy}")
+        );
+        assert_eq!(
+            raw(r#"{"bytes": {"key": "alice"}}"#),
+            format!("581c{alice}")
+        );
+        assert_eq!(
+            raw(r#"{"bytes": {"tx_id": "offer"}}"#),
+            format!("5820{OFFER_TX}")
+        );
+        assert_eq!(
+            raw(r#"{"bytes": {"policy": "T"}}"#),
+            format!("581c{T_POLICY}")
+        );
+        assert_eq!(
+            raw(r#"{"bytes": {"asset_name": "T"}}"#),
+            "4a54657374546f6b656e31"
+        );
+        let native =
+            hex::encode(native_script_hash(*crate::keys::Key::named("alice").hash).unwrap());
+        assert_eq!(
+            raw(r#"{"bytes": {"native": "alice"}}"#),
+            format!("581c{native}")
+        );
+        // Ledger values inside raw data take their typed forms.
+        let composite = raw(
+            r#"{"constructor": 0, "fields": [{"credential": {"key": "alice"}}, {"out_ref": {"utxo": "offer"}}, {"time": {"from": 1}}]}"#,
+        );
+        let c = crate::params::Params::mainnet().unwrap().slot_config;
+        let time = c.zero_time + (150_000_000 - c.zero_slot) * u64::from(c.slot_length) + 1;
+        let time = hex::encode(pallas_codec::minicbor::to_vec(Data::integer(time.into())).unwrap());
+        assert_eq!(
+            composite,
+            format!("d8799fd8799f581c{alice}ffd8799fd8799f5820{OFFER_TX}ff00ff{time}ff")
+        );
+        let address = raw(r#"{"address": {"payment": {"key": "alice"}}}"#);
+        assert_eq!(address, format!("d8799fd8799f581c{alice}ffd87a80ff"));
+        let bad = r.plutus(
+            &serde_json::from_str(r#"{"bytes": {"colour": "x"}}"#).unwrap(),
+            "$.d",
+        );
+        let message = bad.unwrap_err().to_string();
+        assert!(
+            message.contains(r#"$.d.bytes: expected {"script": NAME}"#),
+            "{message}"
+        );
+        let unknown = r.plutus(
+            &serde_json::from_str(r#"{"bytes": {"tx_id": "nope"}}"#).unwrap(),
+            "$.d",
+        );
+        assert!(
+            unknown
+                .unwrap_err()
+                .to_string()
+                .contains(r#"$.d.bytes.tx_id: unknown utxo "nope""#)
+        );
     }
 }

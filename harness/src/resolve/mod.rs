@@ -37,8 +37,21 @@ mod tx;
 
 pub use crate::fixture::Error;
 
-/// The keys of raw Plutus Data JSON objects (cardano-cli's detailed schema).
-const PLUTUS_KEYS: &[&str] = &["constructor", "fields", "int", "bytes", "list", "map"];
+/// The keys of raw Plutus Data JSON objects: cardano-cli's detailed schema, and the symbolic
+/// forms the harness adds inside it (`{"address": …}`, `{"credential": …}`, `{"out_ref": …}`,
+/// `{"time": …}`).
+const PLUTUS_KEYS: &[&str] = &[
+    "constructor",
+    "fields",
+    "int",
+    "bytes",
+    "list",
+    "map",
+    "address",
+    "credential",
+    "out_ref",
+    "time",
+];
 
 /// Loads the fixture at `path` and resolves it against `deployment` (see [`resolve`]).
 pub fn load(path: &Path, deployment: &Deployment, slots: &SlotConfig) -> Result<Scenario, Error> {

@@ -100,6 +100,21 @@ fn typed_ow_datum_serialises_to_the_spec_cbor() {
     assert_eq!(cbor(&resolve_datum(&typed_ow("null")).unwrap()), SPEC_DATUM);
 }
 
+/// Raw Data naming its parts symbolically is the typed datum, byte for byte.
+#[test]
+fn raw_datum_with_symbolic_names_is_the_typed_one() {
+    let raw = r#"{"constructor": 0, "fields": [
+        {"bytes": {"script": "ow_beacon"}}, {"bytes": {"beacon": "ow_beacon:pair(T,ADA)"}},
+        {"bytes": {"policy": "T"}}, {"bytes": {"asset_name": "T"}}, {"bytes": {"beacon": "ow_beacon:offer(T)"}},
+        {"bytes": ""}, {"bytes": ""}, {"bytes": {"beacon": "ow_beacon:ask(ADA)"}},
+        {"constructor": 0, "fields": [{"int": 1000000}, {"int": 1}]}, {"constructor": 1, "fields": []}]}"#;
+    let typed = typed_ow("null").replace(OW_POLICY, "ow_beacon");
+    assert_eq!(
+        cbor(&resolve_datum(raw).unwrap()),
+        cbor(&resolve_datum(&typed).unwrap())
+    );
+}
+
 #[test]
 fn typed_prev_input_serialises_to_the_spec_field_9() {
     let datum = typed_ow(
