@@ -51,7 +51,9 @@ pub enum Error {
     #[error("{file}: {path}: {message}")]
     #[diagnostic(
         code(harness::fixture::invalid),
-        help("the fixture format is described in fixtures/README.md and fixtures/schema.json")
+        help(
+            "the fixture format is described in fixtures/README.md and fixtures/schema.json; a JSON file that is no fixture is skipped when its name, or a directory's, starts with `_`"
+        )
     )]
     Invalid {
         /// The fixture file.

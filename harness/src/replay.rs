@@ -347,6 +347,9 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
     };
     for entry in std::fs::read_dir(dir).map_err(unreadable)? {
         let path = entry.map_err(unreadable)?.path();
+        if is_set_aside(&path) {
+            continue;
+        }
         if path.is_dir() {
             walk(&path, found)?;
         } else if is_fixture(&path) {
@@ -354,6 +357,14 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Files and directories whose name starts with `_` or `.` are set aside: a place for results,
+/// notes and drafts beside the fixtures, which a directory walk never takes for fixtures.
+fn is_set_aside(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('_') || n.starts_with('.'))
 }
 
 /// Fixture files (and chains, `*.chain.json`) are `.json` files other than schemas, parameter
@@ -409,5 +420,8 @@ mod tests {
         assert!(!is_fixture(Path::new("fixtures/protocol-params.json")));
         assert!(!is_fixture(Path::new("fixtures/a.budget.json")));
         assert!(!is_fixture(Path::new("fixtures/README.md")));
+        assert!(is_set_aside(Path::new("fixtures/swaps/_results.json")));
+        assert!(is_set_aside(Path::new("fixtures/_drafts")));
+        assert!(!is_set_aside(Path::new("fixtures/swaps/a_b.json")));
     }
 }

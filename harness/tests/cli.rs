@@ -132,6 +132,26 @@ fn replay_exits_one_on_a_mismatch() {
 }
 
 #[test]
+fn files_set_aside_with_an_underscore_are_not_fixtures() {
+    let dir = scratch("set_aside");
+    let fixture = example("create/create_one_token_to_ada.json");
+    std::fs::copy(&fixture, dir.join("create.json")).expect("copy fixture");
+    std::fs::write(dir.join("_results.json"), "[1, 2, 3]").expect("write results");
+    std::fs::create_dir_all(dir.join("_drafts")).expect("mkdir");
+    std::fs::write(dir.join("_drafts/half.json"), "{\"description\": ").expect("write draft");
+    let out = harness(&["replay", &dir.display().to_string()]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("1 passed, 0 failed"), "{stdout}");
+    // Not set aside, the same results file is a broken fixture whose message says how to skip it.
+    std::fs::write(dir.join("results.json"), "[1, 2, 3]").expect("write results");
+    let out = harness(&["replay", &dir.display().to_string()]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_mentions(&stderr, &["results.json", "starts with `_`"]);
+}
+
+#[test]
 fn replay_exits_two_on_bad_input_and_names_the_file() {
     let dir = scratch("bad");
     let path = dir.join("broken.json");
