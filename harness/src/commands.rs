@@ -239,12 +239,14 @@ pub fn print(text: &str) -> Result<(), Error> {
     }
 }
 
-/// `harness replay`: replays every fixture under `paths` and prints the report.
+/// `harness replay`: replays every fixture under `paths` and prints the report, with what the
+/// traced build logged for each failing redeemer when `traces` is set.
 pub fn replay(
     paths: &[PathBuf],
     format: Format,
     params: Option<&Path>,
     emit_cbor: Option<&Path>,
+    traces: bool,
 ) -> Result<Exit, Error> {
     let params = load_params(params)?;
     let files = fixture_files(paths)?;
@@ -262,6 +264,9 @@ pub fn replay(
             }
             Err(err) => failures.push(err.into()),
         }
+    }
+    if !traces {
+        lines = report::without_traces(lines);
     }
     print(&report::render(&lines, &params, format))?;
     if !failures.is_empty() {

@@ -46,6 +46,10 @@ enum Command {
         /// Write each scenario's transaction CBOR and resolved UTxOs into this directory.
         #[arg(long, value_name = "DIR")]
         emit_cbor: Option<PathBuf>,
+        /// Show what the traced build logged for each failing redeemer (its rule labels and
+        /// traces), in every format.
+        #[arg(long)]
+        traces: bool,
     },
     /// Compare every fixture's costs and every script's size with the committed baselines (the
     /// script sizes in scripts.budget.json at the top of the one directory given, fixtures/ by
@@ -166,11 +170,13 @@ fn run(cli: Cli) -> Result<Exit, commands::Error> {
             format,
             params,
             emit_cbor,
+            traces,
         } => commands::replay(
             &ws.fixture_paths(&paths)?,
             format,
             file(params).as_deref(),
             file(emit_cbor).as_deref(),
+            traces,
         ),
         Command::Budget {
             paths,

@@ -129,6 +129,9 @@ pub struct Replayed {
     pub actual: Actual,
     /// Limits the transaction exceeds (memory, steps, size).
     pub over_limits: Vec<String>,
+    /// The traced deployment's runs, when they were needed (a script failed, or the fixture
+    /// expects one to): what the failing checks logged.
+    pub traced: Option<Vec<RedeemerRun>>,
 }
 
 impl Replayed {
@@ -201,6 +204,7 @@ pub fn judge(
 ) -> Result<Replayed, Error> {
     let over_limits = over_limits(&measured, params);
     let wants_failure = matches!(scenario.expect, Expect::Fail(_));
+    let mut traced_runs = None;
     let actual = if measured.all_ok() && !wants_failure {
         if over_limits.is_empty() {
             Actual::Ok
@@ -212,15 +216,17 @@ pub fn judge(
     } else if measured.all_ok() {
         Actual::Ok
     } else {
-        Actual::Fail {
-            rules: failing_rules(&traced()?.runs),
-        }
+        let runs = traced()?.runs;
+        let rules = failing_rules(&runs);
+        traced_runs = Some(runs);
+        Actual::Fail { rules }
     };
     Ok(Replayed {
         scenario,
         record: measured,
         actual,
         over_limits,
+        traced: traced_runs,
     })
 }
 

@@ -43,6 +43,10 @@ pub struct RedeemerLine {
     pub cpu: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What the traced build of this redeemer logged (when it was run; see
+    /// [`Replayed::traced`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub traces: Vec<String>,
 }
 
 /// One scenario in a report.
@@ -99,6 +103,7 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
                 mem: r.mem,
                 cpu: r.cpu,
                 error: r.error.clone(),
+                traces: traces_of(replayed, &r.purpose),
             })
             .collect(),
         mem: total.mem,
@@ -110,6 +115,22 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
         fee: built.fee,
         collateral: built.collateral,
     }
+}
+
+/// What the traced build logged for the redeemer of `purpose`.
+fn traces_of(replayed: &Replayed, purpose: &str) -> Vec<String> {
+    let runs = replayed.traced.iter().flatten();
+    runs.filter(|r| r.purpose == purpose)
+        .flat_map(|r| r.traces.iter().cloned())
+        .collect()
+}
+
+/// The lines without their traces (a report that was not asked for them).
+pub fn without_traces(mut lines: Vec<ScenarioLine>) -> Vec<ScenarioLine> {
+    for redeemer in lines.iter_mut().flat_map(|l| l.redeemers.iter_mut()) {
+        redeemer.traces.clear();
+    }
+    lines
 }
 
 /// The readable form of an actual outcome.
@@ -239,6 +260,9 @@ fn terminal(lines: &[ScenarioLine], params: &Params) -> String {
                 num(r.mem),
                 num(r.cpu)
             );
+            for trace in &r.traces {
+                let _ = writeln!(out, "        | {trace}");
+            }
         }
         let _ = writeln!(
             out,

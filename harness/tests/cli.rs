@@ -132,6 +132,27 @@ fn replay_exits_one_on_a_mismatch() {
 }
 
 #[test]
+fn traces_show_what_the_traced_build_logged_when_asked() {
+    let fixture = example("close/close_signed_by_other_key.json");
+    let logged = |out: &Output| {
+        let (stdout, _) = text(out);
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("        | ") && l.contains("SWAP-"))
+            .count()
+    };
+    let with = harness(&["replay", "--traces", &fixture]);
+    assert_eq!(with.status.code(), Some(0));
+    assert!(logged(&with) > 0, "{}", text(&with).0);
+    let without = harness(&["replay", &fixture]);
+    assert_eq!(logged(&without), 0, "{}", text(&without).0);
+    let json = harness(&["replay", "--traces", "--format", "json", &fixture]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json report");
+    let traces = &doc["scenarios"][0]["redeemers"][0]["traces"];
+    assert!(traces.as_array().is_some_and(|t| !t.is_empty()), "{doc}");
+}
+
+#[test]
 fn files_set_aside_with_an_underscore_are_not_fixtures() {
     let dir = scratch("set_aside");
     let fixture = example("create/create_one_token_to_ada.json");
