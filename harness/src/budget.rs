@@ -144,6 +144,13 @@ pub fn scripts_path(fixtures_root: &Path) -> PathBuf {
     fixtures_root.join("scripts.budget.json")
 }
 
+/// Whether `dir` is the fixtures root, where the script-size baseline lives: it holds that
+/// baseline or the parameter file (`protocol-params.json`). A subdirectory is neither, so
+/// checking it compares its fixtures alone.
+pub fn is_fixtures_root(dir: &Path) -> bool {
+    scripts_path(dir).is_file() || dir.join("protocol-params.json").is_file()
+}
+
 /// Compiled sizes of the scripts of record, by name.
 pub fn script_sizes() -> Result<BTreeMap<String, u64>, DeploymentError> {
     let deployment = replay::deployment(Build::Record)?;

@@ -340,9 +340,9 @@ pub fn budget(
         )?);
     }
     lines.extend(budget::orphan_lines(paths, mode == BudgetMode::Update)?);
-    // Script sizes are recorded at the top of the directory given (fixtures/ by default).
+    // Script sizes are recorded at the fixtures root, checked when it is the directory given.
     if let [root] = paths
-        && root.is_dir()
+        && budget::is_fixtures_root(root)
     {
         lines.extend(budget::scripts_against_baseline(
             root,

@@ -27,7 +27,7 @@ fn corpus(test: &str) -> (PathBuf, PathBuf) {
     corpus_of(test, "create_one_token_to_ada.json")
 }
 
-/// A scratch corpus holding a copy of the one-way create fixture `name`.
+/// A scratch fixtures root holding a copy of the one-way create fixture `name`.
 fn corpus_of(test: &str, name: &str) -> (PathBuf, PathBuf) {
     let dir = std::env::temp_dir().join(format!("harness-budget-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -37,6 +37,9 @@ fn corpus_of(test: &str, name: &str) -> (PathBuf, PathBuf) {
         .join(name);
     let fixture = dir.join("create.json");
     std::fs::copy(example, &fixture).expect("copy the example");
+    // A fixtures root: the script-size baseline is kept where the parameter file is.
+    let params = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/protocol-params.json");
+    std::fs::copy(params, dir.join("protocol-params.json")).expect("copy the parameters");
     (dir, fixture)
 }
 

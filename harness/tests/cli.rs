@@ -132,6 +132,16 @@ fn replay_exits_one_on_a_mismatch() {
 }
 
 #[test]
+fn a_budget_check_of_a_subdirectory_compares_its_fixtures_alone() {
+    let fill = PathBuf::from(example("fill"));
+    let out = harness(&["budget", "--check", &fill.display().to_string()]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains("scripts (bytes)"), "{stdout}");
+    assert!(!fill.join("scripts.budget.json").exists());
+}
+
+#[test]
 fn traces_show_what_the_traced_build_logged_when_asked() {
     let fixture = example("close/close_signed_by_other_key.json");
     let logged = |out: &Output| {
