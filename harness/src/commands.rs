@@ -6,7 +6,6 @@ use crate::{
     capacity::{self, Adversarial, Batch, Capacity, DustEntry, Dusted, Load},
     coverage,
     deploy::Build,
-    fixture::ExpectSpec,
     parallel,
     params::{self, Params},
     protocols,
@@ -839,10 +838,7 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
 pub fn coverage(paths: &[PathBuf], prefixes: &[String], format: Format) -> Result<Exit, Error> {
     let files = fixture_files(paths)?;
     let mut fixtures = Vec::with_capacity(files.len());
-    let expect = |spec: ExpectSpec| match spec {
-        ExpectSpec::Ok => Expect::Ok,
-        ExpectSpec::Fail(rule) => Expect::Fail(rule),
-    };
+    let expect = Expect::from;
     for file in files {
         if crate::fixture::is_chain(&file) {
             for step in crate::fixture::load_chain(&file)?.steps {

@@ -213,13 +213,16 @@ pub fn is_chain(path: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".chain.json"))
 }
 
-/// `"ok"` or `{"fail": "RULE-ID"}`.
+/// `"ok"`, `{"fail": "RULE-ID"}` or `{"unlabelled": "PURPOSE"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExpectSpec {
     /// Every script accepts.
     Ok,
     /// Some script rejects, naming this rule.
     Fail(String),
+    /// The script of this redeemer purpose (`spend swap1`) rejects without naming any rule (a
+    /// failed cast, a crash).
+    Unlabelled(String),
 }
 
 impl<'de> Deserialize<'de> for ExpectSpec {
@@ -228,7 +231,7 @@ impl<'de> Deserialize<'de> for ExpectSpec {
         impl<'de> Visitor<'de> for ExpectVisitor {
             type Value = ExpectSpec;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(r#""ok" or {"fail": "RULE-ID"}"#)
+                f.write_str(r#""ok", {"fail": "RULE-ID"} or {"unlabelled": "PURPOSE"}"#)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ExpectSpec, E> {
                 match v {
@@ -237,9 +240,11 @@ impl<'de> Deserialize<'de> for ExpectSpec {
                 }
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ExpectSpec, A::Error> {
-                one_key(map, &["fail"], |key, map| match key {
+                const KEYS: &[&str] = &["fail", "unlabelled"];
+                one_key(map, KEYS, |key, map| match key {
                     "fail" => Ok(ExpectSpec::Fail(map.next_value()?)),
-                    _ => Err(serde::de::Error::unknown_variant(key, &["fail"])),
+                    "unlabelled" => Ok(ExpectSpec::Unlabelled(map.next_value()?)),
+                    _ => Err(serde::de::Error::unknown_variant(key, KEYS)),
                 })
             }
         }

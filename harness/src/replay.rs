@@ -141,6 +141,14 @@ impl Replayed {
     pub fn matches(&self) -> bool {
         match (&self.scenario.expect, &self.actual) {
             (Expect::Ok, Actual::Ok) => true,
+            (Expect::Unlabelled(purpose), Actual::Fail { rules }) => {
+                rules.is_empty()
+                    && self
+                        .record
+                        .runs
+                        .iter()
+                        .any(|r| !r.ok && r.purpose.starts_with(purpose.as_str()))
+            }
             (Expect::Fail(rule), Actual::Fail { rules }) => {
                 let via = crate::rules::find(rule)
                     .map(|r| r.via.as_slice())
@@ -203,7 +211,7 @@ pub fn judge(
     traced: impl FnOnce() -> Result<Measured, Error>,
 ) -> Result<Replayed, Error> {
     let over_limits = over_limits(&measured, params);
-    let wants_failure = matches!(scenario.expect, Expect::Fail(_));
+    let wants_failure = scenario.expect != Expect::Ok;
     let mut traced_runs = None;
     let actual = if measured.all_ok() && !wants_failure {
         if over_limits.is_empty() {
@@ -429,5 +437,49 @@ mod tests {
         assert!(is_set_aside(Path::new("fixtures/swaps/_results.json")));
         assert!(is_set_aside(Path::new("fixtures/_drafts")));
         assert!(!is_set_aside(Path::new("fixtures/swaps/a_b.json")));
+    }
+
+    /// A fill fixture of the corpus with its expectation (and redeemer, when given) replaced.
+    fn replayed_with(
+        name: &str,
+        expect: serde_json::Value,
+        redeemer: Option<serde_json::Value>,
+    ) -> Replayed {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/swaps/one_way/fill")
+            .join(name);
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        json["expect"] = expect;
+        if let Some(redeemer) = redeemer {
+            json["tx"]["inputs"][0]["redeemer"] = redeemer;
+        }
+        let file =
+            std::env::temp_dir().join(format!("harness-expect-{}-{name}", std::process::id()));
+        std::fs::write(&file, json.to_string()).unwrap();
+        let replayed = replay_file(&file, &Params::mainnet().unwrap()).unwrap();
+        std::fs::remove_file(&file).ok();
+        replayed
+    }
+
+    #[test]
+    fn an_unlabelled_rejection_matches_only_a_failure_that_names_no_rule() {
+        let unlabelled = |purpose: &str| serde_json::json!({"unlabelled": purpose});
+        let cast = Some(serde_json::json!({"constructor": 9, "fields": []}));
+        let base = "fill_partial_token_to_ada.json";
+        assert!(replayed_with(base, unlabelled("spend swap1"), cast.clone()).matches());
+        // Another redeemer's purpose is not the one that failed.
+        assert!(!replayed_with(base, unlabelled("mint"), cast).matches());
+        // A failure that names its rule is a labelled one.
+        assert!(
+            !replayed_with(
+                "fill_ask_one_unit_short.json",
+                unlabelled("spend swap1"),
+                None
+            )
+            .matches()
+        );
+        // A transaction every script accepts is no rejection.
+        assert!(!replayed_with(base, unlabelled("spend swap1"), None).matches());
     }
 }

@@ -90,6 +90,7 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
         expected: match &replayed.scenario.expect {
             Expect::Ok => "ok".into(),
             Expect::Fail(rule) => format!("fail {rule}"),
+            Expect::Unlabelled(purpose) => format!("fail without a rule ({purpose})"),
         },
         actual: replayed.actual.clone(),
         matches: replayed.matches(),

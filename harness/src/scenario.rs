@@ -12,6 +12,20 @@ pub enum Expect {
     Ok,
     /// Some script rejects it, and the traced build names this rule ID while failing.
     Fail(String),
+    /// The script of the redeemer whose purpose starts with this (`spend swap1`) rejects it,
+    /// and the traced build names no rule: a rejection without a label.
+    Unlabelled(String),
+}
+
+impl From<crate::fixture::ExpectSpec> for Expect {
+    fn from(spec: crate::fixture::ExpectSpec) -> Expect {
+        use crate::fixture::ExpectSpec;
+        match spec {
+            ExpectSpec::Ok => Expect::Ok,
+            ExpectSpec::Fail(rule) => Expect::Fail(rule),
+            ExpectSpec::Unlabelled(purpose) => Expect::Unlabelled(purpose),
+        }
+    }
 }
 
 /// A resolved fixture.

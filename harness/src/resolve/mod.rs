@@ -234,6 +234,11 @@ impl Resolver<'_> {
         }
         match &f.expect {
             ExpectSpec::Ok => Ok(Expect::Ok),
+            ExpectSpec::Unlabelled(purpose) if purpose.trim().is_empty() => Err(self.err(
+                "$.expect.unlabelled",
+                "expected the purpose of the redeemer that fails (\"spend swap1\", \"mint <policy>\"), found an empty string",
+            )),
+            ExpectSpec::Unlabelled(purpose) => Ok(Expect::Unlabelled(purpose.clone())),
             ExpectSpec::Fail(id) => {
                 let path = "$.expect.fail";
                 if !f.rules.contains(id) {
