@@ -1,0 +1,134 @@
+//! The outputs: the value balanced into the change output, each output in ledger form and held
+//! to the ledger's rules on outputs.
+
+use super::{Error, encode::tx_output, purposes::Mint};
+use crate::{
+    params::Params,
+    scenario::{AssetClass, CertificateKind, Output, TxSpec, Value},
+};
+use pallas_primitives::conway::TransactionOutput;
+use std::collections::BTreeMap;
+
+/// The outputs in ledger form, the change output balanced, each within the ledger's limits.
+pub(super) fn outputs(
+    spec: &TxSpec,
+    fee: u64,
+    mint: &Mint,
+    params: &Params,
+) -> Result<Vec<TransactionOutput>, Error> {
+    let outputs = balance(spec, fee, mint)?
+        .iter()
+        .map(tx_output)
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some((index, reason)) = outputs
+        .iter()
+        .enumerate()
+        .find_map(|(i, o)| Some((i, crate::ledger::output_violation(o, params)?)))
+    {
+        return Err(Error::Output { index, reason });
+    }
+    Ok(outputs)
+}
+
+/// Signed sums of every asset, lovelace under the empty asset class.
+type Ledger = BTreeMap<AssetClass, i128>;
+
+fn add_value(ledger: &mut Ledger, value: &Value, sign: i128) {
+    add_lovelace(ledger, value.lovelace, sign);
+    for (class, qty) in &value.assets {
+        *ledger.entry(class.clone()).or_default() += sign * i128::from(*qty);
+    }
+}
+
+fn add_lovelace(ledger: &mut Ledger, lovelace: u64, sign: i128) {
+    *ledger.entry((vec![], vec![])).or_default() += sign * i128::from(lovelace);
+}
+
+/// What the transaction takes in and does not pay out, per asset (non-zero entries only):
+/// inputs, mint, withdrawals and refunds, less outputs, the fee and deposits.
+fn left_over(spec: &TxSpec, fee: u64, mint: &Mint) -> Ledger {
+    let mut left: Ledger = BTreeMap::new();
+    for input in &spec.inputs {
+        add_value(&mut left, &input.utxo.output.value, 1);
+    }
+    for (policy, assets) in mint {
+        for (name, qty) in assets {
+            *left.entry((policy.to_vec(), name.clone())).or_default() += i128::from(*qty);
+        }
+    }
+    for w in &spec.withdrawals {
+        add_lovelace(&mut left, w.amount, 1);
+    }
+    for cert in &spec.certificates {
+        match cert.kind {
+            CertificateKind::Register { deposit } => add_lovelace(&mut left, deposit, -1),
+            CertificateKind::Unregister { refund } => add_lovelace(&mut left, refund, 1),
+            CertificateKind::Delegate { .. } => {}
+        }
+    }
+    add_lovelace(&mut left, fee, -1);
+    for out in &spec.outputs {
+        add_value(&mut left, &out.output.value, -1);
+    }
+    left.retain(|_, q| *q != 0);
+    left
+}
+
+/// The outputs with the change output topped up so that the transaction balances.
+fn balance(spec: &TxSpec, fee: u64, mint: &Mint) -> Result<Vec<Output>, Error> {
+    let left = left_over(spec, fee, mint);
+    let mut outputs: Vec<Output> = spec.outputs.iter().map(|o| o.output.clone()).collect();
+    match spec.outputs.iter().position(|o| o.change) {
+        None if left.is_empty() => Ok(outputs),
+        None => {
+            let entries: Vec<_> = left.iter().collect();
+            Err(Error::Unbalanced(format!(
+                "{} (fee {fee}; mark an output `\"change\": true` to collect the difference)",
+                describe(&entries)
+            )))
+        }
+        Some(ix) => {
+            add_change(&mut outputs[ix].value, left, fee)?;
+            Ok(outputs)
+        }
+    }
+}
+
+/// Adds what is left over to the change output; nothing may be missing.
+fn add_change(change: &mut Value, left: Ledger, fee: u64) -> Result<(), Error> {
+    let short: Vec<_> = left.iter().filter(|(_, q)| **q < 0).collect();
+    if !short.is_empty() {
+        return Err(Error::Unbalanced(format!(
+            "{} (fee {fee})",
+            describe(&short)
+        )));
+    }
+    for ((policy, name), qty) in left {
+        let qty = u64::try_from(qty).map_err(|_| Error::Unbalanced("change exceeds u64".into()))?;
+        if policy.is_empty() {
+            change.lovelace += qty;
+        } else {
+            *change.assets.entry((policy, name)).or_default() += qty;
+        }
+    }
+    Ok(())
+}
+
+fn describe(entries: &[(&AssetClass, &i128)]) -> String {
+    entries
+        .iter()
+        .map(|((policy, name), q)| {
+            let asset = if policy.is_empty() {
+                "lovelace".to_string()
+            } else {
+                format!("{}.{}", hex::encode(policy), hex::encode(name))
+            };
+            if **q > 0 {
+                format!("{q} {asset} left over")
+            } else {
+                format!("{} {asset} missing", -**q)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
