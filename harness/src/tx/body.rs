@@ -44,7 +44,7 @@ pub(super) fn body(spec: &TxSpec, parts: Parts) -> Result<conway::TransactionBod
         ),
         auxiliary_data_hash: None,
         validity_interval_start: spec.valid_from,
-        mint: mint_field(parts.mint)?,
+        mint: mint_field(parts.mint),
         script_data_hash: None,
         collateral: collateral.and_then(|c| NonEmptySet::from_vec(vec![c.input()])),
         required_signers: NonEmptySet::from_vec(

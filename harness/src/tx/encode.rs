@@ -102,73 +102,60 @@ pub fn tx_output(output: &Output) -> Result<TransactionOutput, Error> {
 
 /// The ledger form of an output's value: a coin alone, or with its assets grouped by policy.
 fn value(output: &Output) -> Result<conway::Value, Error> {
-    if output.value.assets.is_empty() {
-        return Ok(conway::Value::Coin(output.value.lovelace));
-    }
     let mut policies: BTreeMap<&[u8], Vec<(Bytes, PositiveCoin)>> = BTreeMap::new();
     for ((policy, name), qty) in &output.value.assets {
-        let qty = PositiveCoin::try_from(*qty).map_err(|_| {
-            Error::Invalid(format!(
-                "output holds a zero quantity of {}.{}",
-                hex::encode(policy),
-                hex::encode(name)
-            ))
+        let qty = PositiveCoin::try_from(*qty).map_err(|_| Error::ZeroQuantity {
+            policy: policy.clone(),
+            name: name.clone(),
         })?;
         policies
             .entry(policy)
             .or_default()
             .push((Bytes::from(name.clone()), qty));
     }
-    let multiasset = policies
-        .into_iter()
-        .map(|(policy, assets)| {
-            let policy = policy_hash(policy)?;
-            let assets = NonEmptyKeyValuePairs::from_vec(assets)
-                .ok_or_else(|| Error::Invalid("empty policy".into()))?;
-            Ok((policy, assets))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let multiasset = NonEmptyKeyValuePairs::from_vec(multiasset)
-        .ok_or_else(|| Error::Invalid("empty value".into()))?;
-    Ok(conway::Value::Multiasset(output.value.lovelace, multiasset))
+    let mut multiasset = Vec::with_capacity(policies.len());
+    for (policy, assets) in policies {
+        let policy = policy_hash(policy)?;
+        // Never empty: each policy holds the asset that put it there.
+        if let Some(assets) = NonEmptyKeyValuePairs::from_vec(assets) {
+            multiasset.push((policy, assets));
+        }
+    }
+    let lovelace = output.value.lovelace;
+    Ok(match NonEmptyKeyValuePairs::from_vec(multiasset) {
+        Some(multiasset) => conway::Value::Multiasset(lovelace, multiasset),
+        None => conway::Value::Coin(lovelace),
+    })
 }
 
 fn policy_hash(policy: &[u8]) -> Result<Hash<28>, Error> {
-    let bytes: [u8; 28] = policy.try_into().map_err(|_| {
-        Error::Invalid(format!("policy id {} is not 28 bytes", hex::encode(policy)))
+    let bytes: [u8; 28] = policy.try_into().map_err(|_| Error::PolicyLength {
+        policy: policy.to_vec(),
     })?;
     Ok(Hash::new(bytes))
 }
 
 /// blake2b-256 of a datum's CBOR.
 pub fn datum_hash(data: &PlutusData) -> Result<Hash<32>, Error> {
-    Ok(Hasher::<256>::hash(&encode(data)?))
+    Ok(Hasher::<256>::hash(&minicbor::to_vec(data)?))
 }
 
-/// The ledger form of the mint (`None` when nothing is minted or burnt).
-pub(super) fn mint_field(mint: &Mint) -> Result<Option<conway::Mint>, Error> {
+/// The ledger form of the mint (`None` when nothing is minted or burnt); zero quantities, which
+/// a [`Mint`] never holds, are left out.
+pub(super) fn mint_field(mint: &Mint) -> Option<conway::Mint> {
     let policies = mint
         .iter()
-        .map(|(policy, assets)| {
+        .filter_map(|(policy, assets)| {
             let assets = assets
                 .iter()
-                .map(|(name, qty)| {
-                    let qty = NonZeroInt::try_from(*qty)
-                        .map_err(|_| Error::Invalid("zero mint quantity".into()))?;
-                    Ok((Bytes::from(name.clone()), qty))
+                .filter_map(|(name, qty)| {
+                    Some((Bytes::from(name.clone()), NonZeroInt::try_from(*qty).ok()?))
                 })
-                .collect::<Result<Vec<_>, Error>>()?;
-            let assets = NonEmptyKeyValuePairs::from_vec(assets)
-                .ok_or_else(|| Error::Invalid("empty mint".into()))?;
-            Ok((Hash::new(*policy), assets))
+                .collect();
+            Some((Hash::new(*policy), NonEmptyKeyValuePairs::from_vec(assets)?))
         })
-        .collect::<Result<Vec<_>, Error>>()?;
-    Ok(NonEmptyKeyValuePairs::from_vec(policies))
-}
-
-/// The CBOR of a ledger value.
-pub(super) fn encode<T: minicbor::Encode<()>>(value: &T) -> Result<Vec<u8>, Error> {
-    minicbor::to_vec(value).map_err(|e| Error::Encode(e.to_string()))
+        .collect();
+    NonEmptyKeyValuePairs::from_vec(policies)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::{
     scenario::{AssetClass, CertificateKind, Output, TxSpec, Value},
 };
 use pallas_primitives::conway::TransactionOutput;
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, fmt};
 
 /// The outputs in ledger form, the change output balanced, each within the ledger's limits.
 pub(super) fn outputs(
@@ -80,13 +80,10 @@ fn balance(spec: &TxSpec, fee: u64, mint: &Mint) -> Result<Vec<Output>, Error> {
     let mut outputs: Vec<Output> = spec.outputs.iter().map(|o| o.output.clone()).collect();
     match spec.outputs.iter().position(|o| o.change) {
         None if left.is_empty() => Ok(outputs),
-        None => {
-            let entries: Vec<_> = left.iter().collect();
-            Err(Error::Unbalanced(format!(
-                "{} (fee {fee}; mark an output `\"change\": true` to collect the difference)",
-                describe(&entries)
-            )))
-        }
+        None => Err(Error::Unbalanced {
+            imbalances: Imbalance::of(&left, |_| true),
+            fee,
+        }),
         Some(ix) => {
             add_change(&mut outputs[ix].value, left, fee)?;
             Ok(outputs)
@@ -96,39 +93,68 @@ fn balance(spec: &TxSpec, fee: u64, mint: &Mint) -> Result<Vec<Output>, Error> {
 
 /// Adds what is left over to the change output; nothing may be missing.
 fn add_change(change: &mut Value, left: Ledger, fee: u64) -> Result<(), Error> {
-    let short: Vec<_> = left.iter().filter(|(_, q)| **q < 0).collect();
-    if !short.is_empty() {
-        return Err(Error::Unbalanced(format!(
-            "{} (fee {fee})",
-            describe(&short)
-        )));
+    let missing = Imbalance::of(&left, |amount| amount < 0);
+    if !missing.is_empty() {
+        return Err(Error::Short { missing, fee });
     }
-    for ((policy, name), qty) in left {
-        let qty = u64::try_from(qty).map_err(|_| Error::Unbalanced("change exceeds u64".into()))?;
-        if policy.is_empty() {
-            change.lovelace += qty;
+    for (asset, qty) in left {
+        let held = if asset.0.is_empty() {
+            &mut change.lovelace
         } else {
-            *change.assets.entry((policy, name)).or_default() += qty;
-        }
+            change.assets.entry(asset.clone()).or_default()
+        };
+        let amount = i128::from(*held) + qty;
+        *held = u64::try_from(amount)
+            .map_err(|_| Error::ChangeOverflow(Box::new(Imbalance { asset, amount })))?;
     }
     Ok(())
 }
 
-fn describe(entries: &[(&AssetClass, &i128)]) -> String {
-    entries
-        .iter()
-        .map(|((policy, name), q)| {
-            let asset = if policy.is_empty() {
-                "lovelace".to_string()
-            } else {
-                format!("{}.{}", hex::encode(policy), hex::encode(name))
-            };
-            if **q > 0 {
-                format!("{q} {asset} left over")
-            } else {
-                format!("{} {asset} missing", -**q)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// How far the transaction is off on one asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imbalance {
+    /// The asset (lovelace: the empty asset class).
+    pub asset: AssetClass,
+    /// What comes in less what goes out: positive when left over, negative when missing.
+    pub amount: i128,
+}
+
+impl Imbalance {
+    /// The entries of `left` whose amount passes `keep`.
+    fn of(left: &Ledger, keep: impl Fn(i128) -> bool) -> Vec<Imbalance> {
+        left.iter()
+            .filter(|(_, amount)| keep(**amount))
+            .map(|(asset, amount)| Imbalance {
+                asset: asset.clone(),
+                amount: *amount,
+            })
+            .collect()
+    }
+
+    /// `imbalances` in one line, comma-separated.
+    pub fn list(imbalances: &[Imbalance]) -> String {
+        let parts: Vec<String> = imbalances.iter().map(Imbalance::to_string).collect();
+        parts.join(", ")
+    }
+}
+
+impl fmt::Display for Imbalance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let asset = asset_label(&self.asset);
+        if self.amount > 0 {
+            write!(f, "{} {asset} left over", self.amount)
+        } else {
+            write!(f, "{} {asset} missing", -self.amount)
+        }
+    }
+}
+
+/// An asset as reports name it: `lovelace`, or the hex policy id and asset name joined by `.`.
+pub fn asset_label(asset: &AssetClass) -> String {
+    let (policy, name) = asset;
+    if policy.is_empty() {
+        "lovelace".to_string()
+    } else {
+        format!("{}.{}", hex::encode(policy), hex::encode(name))
+    }
 }

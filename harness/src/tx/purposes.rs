@@ -51,9 +51,7 @@ impl Needs {
                 Ok(())
             }
             (Script::PlutusV3 { .. }, None) => Err(Error::ScriptWithoutRedeemer(purpose)),
-            (Script::Signature { .. }, Some(_)) => Err(Error::Invalid(format!(
-                "{purpose}: a native script takes no redeemer"
-            ))),
+            (Script::Signature { .. }, Some(_)) => Err(Error::NativeScriptRedeemer { purpose }),
             (Script::Signature { .. }, None) => Ok(()),
         }
     }
@@ -177,7 +175,7 @@ pub(super) fn withdrawals<'a>(
         match w.credential {
             Credential::Key(hash) => {
                 if w.redeemer.is_some() {
-                    return Err(Error::Invalid("a key withdrawal takes no redeemer".into()));
+                    return Err(Error::KeyWithdrawalRedeemer { key: hash });
                 }
                 needs.signers.insert(hash);
             }

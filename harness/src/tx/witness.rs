@@ -1,7 +1,7 @@
 //! The witness set: redeemers with their execution units, the script data hash that binds them
 //! and the witness datums to the body, the signatures, and the witness set itself.
 
-use super::{Error, RedeemerSlot, collateral::COLLATERAL_KEY, encode::encode, scripts::Attached};
+use super::{Error, RedeemerSlot, collateral::COLLATERAL_KEY, scripts::Attached};
 use crate::{
     keys::Key,
     params::{ExUnits, Params},
@@ -48,9 +48,9 @@ pub(super) fn script_data_hash(
     datums: Option<&NonEmptySet<PlutusData>>,
     params: &Params,
 ) -> Result<Hash<32>, Error> {
-    let mut preimage = encode(redeemers)?;
+    let mut preimage = minicbor::to_vec(redeemers)?;
     if let Some(datums) = datums {
-        preimage.extend(encode(datums)?);
+        preimage.extend(minicbor::to_vec(datums)?);
     }
     preimage.extend(language_views(params)?);
     Ok(Hasher::<256>::hash(&preimage))
@@ -71,7 +71,7 @@ fn language_views(params: &Params) -> Result<Vec<u8>, Error> {
                 .try_for_each(|c| e.i64(*c).map(|_| ()))
                 .map(|_| e)
         });
-    written.map_err(|err| Error::Encode(err.to_string()))?;
+    written?;
     Ok(views)
 }
 
