@@ -213,7 +213,7 @@ pub fn build(
     })
 }
 
-/// Checks that the validity interval starts no earlier than the parameter set's time.
+/// Checks that no validity bound lies before the slot where the parameter set's time starts.
 fn check_validity(spec: &TxSpec, params: &Params) -> Result<(), Error> {
     let zero_slot = params.slot_config.zero_slot;
     let mut bounds = [spec.valid_from, spec.valid_to].into_iter().flatten();
