@@ -64,14 +64,30 @@ pub enum Error {
     #[error("the deployment has no script `{0}`")]
     #[diagnostic(code(harness::capacity::no_script))]
     NoScript(&'static str),
+    /// A batch's transaction could not be built or evaluated.
     #[error("{action}: {source}")]
+    #[diagnostic(code(harness::capacity::replay))]
     Replay {
         action: String,
         source: Box<replay::Error>,
     },
-    #[error("generated transaction: {0}")]
-    Generated(String),
+    /// Dust was to go into an output the generated transaction does not have.
+    #[error("generated transaction: no output {index} to add dust to (it has {outputs})")]
+    #[diagnostic(code(harness::capacity::no_output))]
+    NoOutput { index: usize, outputs: usize },
+    /// The generated transaction has no input of the actor's funds to pay for the dust.
+    #[error(
+        "generated transaction: no input whose name ends in `funds` to supply the dust (inputs: {})",
+        .inputs.join(", ")
+    )]
+    #[diagnostic(code(harness::capacity::no_funds))]
+    NoFunds {
+        /// The names of the inputs it has.
+        inputs: Vec<String>,
+    },
+    /// A script rejected a batch that should pass.
     #[error("{action} with {n} actions: a script rejected the generated transaction ({detail})")]
+    #[diagnostic(code(harness::capacity::rejected))]
     Rejected {
         action: String,
         n: usize,
@@ -315,19 +331,23 @@ pub fn wallet_outputs(
 /// Adds dust up to the maximum value size to output `index`, supplied with its deposit by the
 /// actor's funds: an input every generated action has, so that no redeemer's index moves.
 pub fn add_dust(spec: &mut TxSpec, index: usize, params: &Params) -> Result<(), Error> {
+    let outputs = spec.outputs.len();
     let output = &mut spec
         .outputs
         .get_mut(index)
-        .ok_or_else(|| Error::Generated(format!("no output {index} to add dust to")))?
+        .ok_or(Error::NoOutput { index, outputs })?
         .output;
     let dust = ledger::dust(output, params, 0);
     let extra = stuff(output, &dust, 0, params);
-    let funds = spec
+    let Some(funds) = spec
         .inputs
-        .iter_mut()
-        .find(|i| i.utxo.name.ends_with("funds"))
-        .ok_or_else(|| Error::Generated("no funds input to supply the dust".into()))?;
-    let value = &mut funds.utxo.output.value;
+        .iter()
+        .position(|i| i.utxo.name.ends_with("funds"))
+    else {
+        let inputs = spec.inputs.iter().map(|i| i.utxo.name.clone()).collect();
+        return Err(Error::NoFunds { inputs });
+    };
+    let value = &mut spec.inputs[funds].utxo.output.value;
     value.lovelace += extra;
     value.assets.extend(dust.into_iter().map(|a| (a, 1)));
     Ok(())
@@ -463,6 +483,50 @@ pub fn adversarial(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{Input, OutRef, Utxo};
+
+    #[test]
+    fn dust_for_an_output_the_transaction_lacks_names_the_index() {
+        let params = Params::mainnet().unwrap();
+        let err = add_dust(&mut TxSpec::default(), 2, &params).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NoOutput {
+                    index: 2,
+                    outputs: 0
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn dust_without_a_funds_input_lists_the_inputs() {
+        let params = Params::mainnet().unwrap();
+        let mut spec = TxSpec::default();
+        spec.outputs.push(TxOutput {
+            output: Output::plain(key_address("bob"), value(2_000_000, [])),
+            change: false,
+        });
+        spec.inputs.push(Input {
+            utxo: Utxo {
+                name: "swap".into(),
+                out_ref: OutRef {
+                    tx_id: [0; 32],
+                    index: 0,
+                },
+                output: Output::plain(key_address("bob"), value(2_000_000, [])),
+            },
+            redeemer: None,
+        });
+        let err = add_dust(&mut spec, 0, &params).unwrap_err();
+        assert!(
+            matches!(&err, Error::NoFunds { inputs } if inputs == &["swap"]),
+            "{err}"
+        );
+        assert!(err.to_string().ends_with("(inputs: swap)"), "{err}");
+    }
 
     #[test]
     fn wallet_outputs_stay_within_the_maximum_value_size() {

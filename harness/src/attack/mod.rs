@@ -350,7 +350,13 @@ pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String>
             }
         }
         Err(replay::Error::Build {
-            source: source @ (tx::Error::Invalid(_) | tx::Error::Output { .. }),
+            source:
+                source @ (tx::Error::ValidityBeforeZeroSlot { .. }
+                | tx::Error::KeyWithdrawalRedeemer { .. }
+                | tx::Error::NativeScriptRedeemer { .. }
+                | tx::Error::ZeroQuantity { .. }
+                | tx::Error::PolicyLength { .. }
+                | tx::Error::Output { .. }),
             ..
         }) => Ok(Verdict::RejectedByLedger {
             reason: source.to_string(),
