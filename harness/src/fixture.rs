@@ -816,13 +816,15 @@ mod tests {
         );
         let err = with(r#"{"fail": "X", "y": 1}"#, key);
         assert!(
-            err.contains("$.expect: expected only one of the keys `fail`, found `fail` and `y`"),
+            err.contains(
+                "$.expect: expected only one of the keys `fail`, `unlabelled`, found `fail` and `y`"
+            ),
             "{err}"
         );
         let err = with(r#""pass""#, key);
         assert!(
             err.contains(
-                r#"$.expect: invalid value: string "pass", expected "ok" or {"fail": "RULE-ID"}"#
+                r#"$.expect: invalid value: string "pass", expected "ok", {"fail": "RULE-ID"} or {"unlabelled": "PURPOSE"}"#
             ),
             "{err}"
         );

@@ -666,7 +666,7 @@ fn unknown_expectation_is_reported() {
     );
     assert!(
         message.starts_with(
-            r#"$.expect: invalid value: string "pass", expected "ok" or {"fail": "RULE-ID"}"#
+            r#"$.expect: invalid value: string "pass", expected "ok", {"fail": "RULE-ID"} or {"unlabelled": "PURPOSE"}"#
         ),
         "{message}"
     );

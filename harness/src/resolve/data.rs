@@ -311,135 +311,158 @@ impl Resolver<'_> {
         if let Some(("raw", raw)) = single_entry(json) {
             return self.plutus(raw, &key_path(path, "raw"));
         }
-        let expected = |what: &str| {
-            self.err(
-                path,
-                format!(
-                    "expected {what} (or {{\"raw\": PLUTUS_JSON}}), found {}",
-                    found(json)
-                ),
-            )
+        match kind {
+            Type::Bytes | Type::PolicyId | Type::AssetName | Type::Beacon => self
+                .bytes_field(kind, variant, owner, json, path)
+                .map(Data::bytestring),
+            Type::Asset | Type::Credential | Type::Address | Type::OutRef => {
+                self.ledger_field(kind, json, path)
+            }
+            Type::Option(_) | Type::List(_) | Type::Tuple(_) | Type::Map(..) | Type::Sum(_) => {
+                self.composite_field(kind, variant, owner, json, path)
+            }
+            _ => self.scalar_field(kind, json, path),
+        }
+    }
+
+    /// A field of a type written as a string that becomes bytes.
+    fn bytes_field(
+        &self,
+        kind: Type,
+        variant: Option<&BeaconVariant>,
+        owner: &str,
+        json: &Json,
+        path: &str,
+    ) -> R<Vec<u8>> {
+        let what = match kind {
+            Type::PolicyId => "a script name, token alias, \"ADA\" or hex",
+            Type::AssetName => "a token alias, \"ADA\" or hex",
+            Type::Beacon => "a beacon expression or hex",
+            _ => "hex",
         };
-        let string = |what: &str| json.as_str().ok_or_else(|| expected(what));
-        let array = |what: &str| json.as_array().ok_or_else(|| expected(what));
-        let each = |items: &[Json], kind: Type| {
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| self.field(kind, variant, owner, item, &index_path(path, i)))
-                .collect::<R<Vec<_>>>()
-        };
+        let text = json
+            .as_str()
+            .ok_or_else(|| self.expected(what, json, path))?;
+        match kind {
+            Type::PolicyId => self.policy_id(text, path),
+            Type::AssetName => match self.alias(text) {
+                Some(asset) => Ok(asset.1.clone()),
+                None if is_lower_hex(text) => self.hex(text, path, "an asset name"),
+                None => Err(self.err(
+                    path,
+                    format!(
+                        "unknown token alias {text:?} (known: {}), and not lowercase hex",
+                        self.aliases()
+                    ),
+                )),
+            },
+            Type::Beacon if text.contains('(') => match variant {
+                Some(variant) => self.beacon(variant, owner, text, path),
+                None => Err(self.err(
+                    path,
+                    format!("{owner} has no beacon variant: write the name as hex"),
+                )),
+            },
+            Type::Beacon => self.hex(text, path, "a beacon name"),
+            _ => self.hex(text, path, "bytes"),
+        }
+    }
+
+    /// A field of a numeric or Boolean type.
+    fn scalar_field(&self, kind: Type, json: &Json, path: &str) -> R<PlutusData> {
         Ok(match kind {
-            Type::Int | Type::OutputIndex => Data::integer(self.integer(json, path)?),
-            Type::Bytes => Data::bytestring(self.hex(string("hex")?, path, "bytes")?),
-            Type::PolicyId => Data::bytestring(
-                self.policy_id(string("a script name, token alias, \"ADA\" or hex")?, path)?,
-            ),
-            Type::AssetName => {
-                let text = string("a token alias, \"ADA\" or hex")?;
-                Data::bytestring(match self.alias(text) {
-                    Some(asset) => asset.1.clone(),
-                    None if is_lower_hex(text) => self.hex(text, path, "an asset name")?,
-                    None => {
-                        return Err(self.err(
-                            path,
-                            format!(
-                                "unknown token alias {text:?} (known: {}), and not lowercase hex",
-                                self.aliases()
-                            ),
-                        ));
-                    }
-                })
-            }
-            Type::Beacon => {
-                let text = string("a beacon expression or hex")?;
-                if !text.contains('(') {
-                    return Ok(Data::bytestring(self.hex(text, path, "a beacon name")?));
-                }
-                let Some(variant) = variant else {
-                    return Err(self.err(
-                        path,
-                        format!("{owner} has no beacon variant: write the name as hex"),
-                    ));
-                };
-                Data::bytestring(self.beacon(variant, owner, text, path)?)
-            }
             Type::Time => Data::integer(self.time(json, path)?),
             Type::InputIndex => Data::integer(self.input_index(json, path)?),
-            Type::Bool => Data::constr(
-                u64::from(json.as_bool().ok_or_else(|| expected("true or false"))?),
-                Vec::new(),
-            ),
+            Type::Bool => {
+                let value = json.as_bool();
+                let value = value.ok_or_else(|| self.expected("true or false", json, path))?;
+                Data::constr(u64::from(value), Vec::new())
+            }
             Type::Rational => Data::constr(0, self.num_den(json, path)?),
             Type::Fraction => Data::list(self.num_den(json, path)?),
-            Type::Asset => match json {
-                Json::String(text) => {
-                    let (policy, name) = self.alias(text).ok_or_else(|| {
-                        self.err(
-                            path,
-                            format!("unknown token alias {text:?} (known: {})", self.aliases()),
-                        )
-                    })?;
-                    Data::list(vec![
-                        Data::bytestring(policy.clone()),
-                        Data::bytestring(name.clone()),
-                    ])
-                }
-                _ => self.field(ASSET_PAIR, variant, owner, json, path)?,
-            },
-            Type::Credential => {
+            _ => Data::integer(self.integer(json, path)?),
+        })
+    }
+
+    /// A field of a ledger type: an asset, a credential, an address, an output reference.
+    fn ledger_field(&self, kind: Type, json: &Json, path: &str) -> R<PlutusData> {
+        Ok(match (kind, json) {
+            (Type::Asset, Json::String(text)) => {
+                let (policy, name) = self.alias(text).ok_or_else(|| {
+                    let known = self.aliases();
+                    self.err(
+                        path,
+                        format!("unknown token alias {text:?} (known: {known})"),
+                    )
+                })?;
+                let parts = [policy, name].map(|p| Data::bytestring(p.clone()));
+                Data::list(parts.to_vec())
+            }
+            (Type::Asset, _) => self.field(ASSET_PAIR, None, "an asset", json, path)?,
+            (Type::Credential, _) => {
                 let spec: CredentialSpec = self.deserialize_at(json, path)?;
                 plutus::credential(&self.credential_of(&spec, path)?.credential)
             }
-            Type::Address => {
+            (Type::Address, _) => {
                 let spec: AddressSpec = self.deserialize_at(json, path)?;
                 plutus::address(&self.address_of(&spec, path)?.0)
             }
-            Type::OutRef => plutus::out_ref(&match single_entry(json) {
+            _ => plutus::out_ref(&match single_entry(json) {
                 Some(("utxo", Json::String(name))) => {
                     self.utxo_ref(name, &key_path(path, "utxo"))?
                 }
                 Some(("ref", Json::String(text))) => self.out_ref(text, &key_path(path, "ref"))?,
                 _ => {
-                    return Err(expected(
-                        "{\"utxo\": NAME} or {\"ref\": \"<64 hex>#<index>\"}",
-                    ));
+                    let what = "{\"utxo\": NAME} or {\"ref\": \"<64 hex>#<index>\"}";
+                    return Err(self.expected(what, json, path));
                 }
             }),
+        })
+    }
+
+    /// A field of a type made of others: Option, list, tuple, map, sum.
+    fn composite_field(
+        &self,
+        kind: Type,
+        variant: Option<&BeaconVariant>,
+        owner: &str,
+        json: &Json,
+        path: &str,
+    ) -> R<PlutusData> {
+        let one = |kind: Type, item: &Json, at: &str| self.field(kind, variant, owner, item, at);
+        let array = |what: &str| {
+            json.as_array()
+                .ok_or_else(|| self.expected(what, json, path))
+        };
+        Ok(match kind {
             Type::Option(_) if json.is_null() => Data::constr(1, Vec::new()),
-            Type::Option(inner) => {
-                Data::constr(0, vec![self.field(*inner, variant, owner, json, path)?])
+            Type::Option(inner) => Data::constr(0, vec![one(*inner, json, path)?]),
+            Type::List(inner) => {
+                let items = array("an array")?.iter().enumerate();
+                let data = items.map(|(i, item)| one(*inner, item, &index_path(path, i)));
+                Data::list(data.collect::<R<Vec<_>>>()?)
             }
-            Type::List(inner) => Data::list(each(array("an array")?, *inner)?),
             Type::Tuple(types) => {
-                let items = array(&format!("an array of {} elements", types.len()))?;
+                let what = format!("an array of {} elements", types.len());
+                let items = array(&what)?;
                 if items.len() != types.len() {
-                    return Err(expected(&format!("an array of {} elements", types.len())));
+                    return Err(self.expected(&what, json, path));
                 }
-                let data = items
-                    .iter()
-                    .zip(types)
-                    .enumerate()
-                    .map(|(i, (item, t))| {
-                        self.field(*t, variant, owner, item, &index_path(path, i))
-                    })
-                    .collect::<R<Vec<_>>>()?;
-                Data::list(data)
+                let data = items.iter().zip(types).enumerate();
+                let data = data.map(|(i, (item, t))| one(*t, item, &index_path(path, i)));
+                Data::list(data.collect::<R<Vec<_>>>()?)
             }
             Type::Map(key, value) => {
                 let mut pairs = Vec::new();
                 for (i, entry) in array("an array of [KEY, VALUE] pairs")?.iter().enumerate() {
-                    let epath = index_path(path, i);
+                    let at = index_path(path, i);
                     let Some([k, v]) = entry.as_array().map(Vec::as_slice) else {
-                        return Err(self.err(
-                            &epath,
-                            format!("expected a [KEY, VALUE] pair, found {}", found(entry)),
-                        ));
+                        let message =
+                            format!("expected a [KEY, VALUE] pair, found {}", found(entry));
+                        return Err(self.err(&at, message));
                     };
-                    pairs.push((
-                        self.field(*key, variant, owner, k, &index_path(&epath, 0))?,
-                        self.field(*value, variant, owner, v, &index_path(&epath, 1))?,
-                    ));
+                    let k = one(*key, k, &index_path(&at, 0))?;
+                    pairs.push((k, one(*value, v, &index_path(&at, 1))?));
                 }
                 Data::map(pairs)
             }
@@ -447,7 +470,17 @@ impl Resolver<'_> {
                 let of = format!(" in {owner}");
                 self.constructor_value(constructors, "", &of, variant, json, path)?
             }
+            _ => return Err(self.expected("a value of a composite type", json, path)),
         })
+    }
+
+    /// "expected WHAT (or {"raw": PLUTUS_JSON}), found …" at `path`.
+    fn expected(&self, what: &str, json: &Json, path: &str) -> Error {
+        let message = format!(
+            "expected {what} (or {{\"raw\": PLUTUS_JSON}}), found {}",
+            found(json)
+        );
+        self.err(path, message)
     }
 
     /// `{"num": INT, "den": INT}`, as two integer data.
