@@ -327,7 +327,7 @@ pub fn attack_scenario(
 
 /// Builds, settles and evaluates one attacked transaction. `Err` means the attack itself is
 /// broken (it does not balance, or cannot be evaluated), which is no verdict.
-pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String> {
+pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, replay::Error> {
     match replay::settle(tx, params, path) {
         Ok(measured) => {
             if !measured.all_ok() {
@@ -361,7 +361,7 @@ pub fn run(tx: &TxSpec, params: &Params, path: &Path) -> Result<Verdict, String>
         }) => Ok(Verdict::RejectedByLedger {
             reason: source.to_string(),
         }),
-        Err(err) => Err(err.to_string()),
+        Err(err) => Err(err),
     }
 }
 
@@ -584,9 +584,9 @@ mod tests {
             change: true,
         });
         let path = Path::new("harmless.json");
-        assert_eq!(run(&tx, &params, path), Ok(Verdict::Accepted));
+        assert_eq!(run(&tx, &params, path).ok(), Some(Verdict::Accepted));
         tx.outputs[0].output.address.stake = Stake::Pointer(1, 2, 3);
-        assert_eq!(run(&tx, &params, path), Ok(Verdict::Accepted));
+        assert_eq!(run(&tx, &params, path).ok(), Some(Verdict::Accepted));
     }
 
     #[test]
@@ -601,7 +601,7 @@ mod tests {
             Stake::Inline(Credential::Key(catalogue::attacker_hash()));
         tx.keys
             .insert(catalogue::attacker_hash(), catalogue::ATTACKER.into());
-        assert_eq!(run(&tx, &params, &path), Ok(Verdict::Accepted));
+        assert_eq!(run(&tx, &params, &path).ok(), Some(Verdict::Accepted));
 
         let rule = print::rule_for(&scenario.protocol, &scenario.rules).unwrap();
         let json = print::fixture_json(&tx, &scenario.protocol, "round trip", &rule);
@@ -619,7 +619,7 @@ mod tests {
         assert_eq!(back.tx.outputs, tx.outputs);
         assert_eq!(back.tx.mint, tx.mint);
         assert_eq!(back.tx.required_signers, tx.required_signers);
-        assert_eq!(run(&back.tx, &params, &path), Ok(Verdict::Accepted));
+        assert_eq!(run(&back.tx, &params, &path).ok(), Some(Verdict::Accepted));
     }
 
     #[test]
@@ -649,8 +649,8 @@ mod tests {
             assert_eq!(back.tx.outputs, attack.tx.outputs, "{}", attack.description);
             assert_eq!(back.tx.mint, attack.tx.mint, "{}", attack.description);
             assert_eq!(
-                run(&back.tx, &params, &path),
-                run(&attack.tx, &params, &path),
+                run(&back.tx, &params, &path).ok(),
+                run(&attack.tx, &params, &path).ok(),
                 "{}",
                 attack.description
             );
