@@ -29,9 +29,15 @@ pub enum Error {
     #[diagnostic(transparent)]
     Fixture(#[from] fixture::Error),
     /// The fixture resolves but its transaction cannot be built.
-    #[error("{}: the transaction cannot be built: {source}", path.display())]
+    #[error("{}: the transaction cannot be built", path.display())]
     #[diagnostic(code(harness::replay::build))]
-    Build { path: PathBuf, source: tx::Error },
+    Build {
+        path: PathBuf,
+        /// What the builder refused, rendered as its own diagnostic (with its code).
+        #[source]
+        #[diagnostic_source]
+        source: tx::Error,
+    },
     /// The transaction is built but cannot be evaluated.
     #[error("{}: the transaction cannot be evaluated: {source}", path.display())]
     #[diagnostic(code(harness::replay::eval))]

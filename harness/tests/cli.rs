@@ -367,6 +367,8 @@ fn an_unbalanced_fixture_is_bad_input_naming_what_is_missing() {
     );
     assert!(stderr.contains("lovelace left over"), "{stderr}");
     assert!(stderr.contains("harness::replay::build"), "{stderr}");
+    // The builder's own diagnostic is shown under it, with its code.
+    assert!(stderr.contains("harness::tx::unbalanced"), "{stderr}");
     // The message ends with its cause; the rendering does not repeat it as a chain.
     assert_eq!(
         stderr.matches("value does not balance").count(),
