@@ -761,6 +761,22 @@ pub fn attack(
     })
 }
 
+/// `harness explain`: one fixture or chain read closely (see [`crate::explain`]); the labels are
+/// looked up in `validators/` of the root.
+pub fn explain(path: &Path, params: Option<&Path>) -> Result<Exit, Error> {
+    let params = load_params(params)?;
+    let replays = replay::replay_path(path, &params).map_err(|err| Error::BadFixtures {
+        done: "explained",
+        failures: vec![err.into()],
+    })?;
+    print(&crate::explain::render(&replays, Path::new("validators")))?;
+    Ok(if replays.matches() {
+        Exit::Success
+    } else {
+        Exit::Mismatch
+    })
+}
+
 /// `harness scripts`: every deployed script of record.
 pub fn scripts(format: Format) -> Result<Exit, Error> {
     let deployment = replay::deployment(Build::Record)?;

@@ -18,6 +18,7 @@ pub mod commands;
 pub mod coverage;
 pub mod deploy;
 pub mod eval;
+pub mod explain;
 pub mod fixture;
 pub mod keys;
 pub mod ledger;

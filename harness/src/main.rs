@@ -124,6 +124,15 @@ enum Command {
         #[arg(long, default_value = "terminal")]
         format: Format,
     },
+    /// Explain one fixture or chain: each redeemer's outcome, and for each rule a failing script
+    /// names, the rule's catalogue text and the Aiken lines that carry its label.
+    Explain {
+        /// The fixture or chain (`*.chain.json`).
+        path: PathBuf,
+        /// Protocol-parameter file (default: the current mainnet set, embedded in the binary).
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
     /// Show, for every spec rule, the passing and failing fixtures that cover it.
     Coverage {
         #[arg(help = DEFAULT_FIXTURES)]
@@ -225,6 +234,9 @@ fn run(cli: Cli) -> Result<Exit, commands::Error> {
             file(params).as_deref(),
         ),
         Command::Scripts { format } => commands::scripts(format),
+        Command::Explain { path, params } => {
+            commands::explain(&ws.path(&path), file(params).as_deref())
+        }
         Command::Coverage {
             paths,
             prefixes,

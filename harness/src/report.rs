@@ -87,11 +87,7 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
         description: replayed.scenario.description.clone(),
         protocol: replayed.scenario.protocol.clone(),
         rules: replayed.scenario.rules.clone(),
-        expected: match &replayed.scenario.expect {
-            Expect::Ok => "ok".into(),
-            Expect::Fail(rule) => format!("fail {rule}"),
-            Expect::Unlabelled(purpose) => format!("fail without a rule ({purpose})"),
-        },
+        expected: expected_text(&replayed.scenario.expect),
         actual: replayed.actual.clone(),
         matches: replayed.matches(),
         redeemers: replayed
@@ -115,6 +111,15 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
         size_share: share(built.size(), params.max_tx_size),
         fee: built.fee,
         collateral: built.collateral,
+    }
+}
+
+/// The readable form of an expected outcome.
+pub fn expected_text(expect: &Expect) -> String {
+    match expect {
+        Expect::Ok => "ok".into(),
+        Expect::Fail(rule) => format!("fail {rule}"),
+        Expect::Unlabelled(purpose) => format!("fail without a rule ({purpose})"),
     }
 }
 

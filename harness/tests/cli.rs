@@ -142,6 +142,37 @@ fn a_budget_check_of_a_subdirectory_compares_its_fixtures_alone() {
 }
 
 #[test]
+fn explain_names_each_failing_rule_with_its_text_and_label_lines() {
+    let fixture = example("fill/fill_ask_one_unit_short.json");
+    let out = harness(&["explain", &fixture]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let rule = harness::rules::find("SWAP-OW-EXEC-09").expect("catalogued");
+    assert!(
+        stdout.contains(&format!("SWAP-OW-EXEC-09: {}", rule.summary)),
+        "{stdout}"
+    );
+    // The label's place in the Aiken sources, which a reader can open.
+    let label = stdout
+        .lines()
+        .find(|l| l.contains(".ak:") && l.contains("SWAP-OW-EXEC-09"))
+        .unwrap_or_else(|| panic!("no label line in {stdout}"));
+    let place = label.split_whitespace().next().expect("file:line");
+    let (file, line) = place.rsplit_once(':').expect("file:line");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let source = std::fs::read_to_string(root.join(file)).expect("the label's file exists");
+    let n: usize = line.parse().expect("a line number");
+    assert!(
+        source
+            .lines()
+            .nth(n - 1)
+            .is_some_and(|l| l.contains("SWAP-OW-EXEC-09"))
+    );
+    let missing = harness(&["explain", "no/such.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[test]
 fn traces_show_what_the_traced_build_logged_when_asked() {
     let fixture = example("close/close_signed_by_other_key.json");
     let logged = |out: &Output| {
