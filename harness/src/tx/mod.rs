@@ -117,6 +117,10 @@ pub enum Error {
     #[error("output holds a zero quantity of {}.{}", hex::encode(.policy), hex::encode(.name))]
     #[diagnostic(code(harness::tx::zero_quantity))]
     ZeroQuantity { policy: Vec<u8>, name: Vec<u8> },
+    /// Mint entries of one asset that sum beyond what a 64-bit quantity holds.
+    #[error("the mint of {}.{} sums beyond a 64-bit quantity", hex::encode(.policy), hex::encode(.name))]
+    #[diagnostic(code(harness::tx::mint_overflow))]
+    MintOverflow { policy: Hash28, name: Vec<u8> },
     /// A policy id in an output that is not a 28-byte hash.
     #[error("policy id {} is {} bytes, not 28", hex::encode(.policy), .policy.len())]
     #[diagnostic(code(harness::tx::policy_length))]
@@ -415,6 +419,28 @@ mod tests {
         assert!(
             purpose.starts_with("mint native script of alice"),
             "{purpose}"
+        );
+    }
+
+    #[test]
+    fn mint_entries_summing_beyond_64_bits_are_reported() {
+        let script = Script::Signature {
+            key: "alice".into(),
+        };
+        let policy = script_hash(&script);
+        let mut spec = spending(&[1]);
+        spec.scripts.insert(policy, script);
+        for _ in 0..2 {
+            spec.mint.push(Mint {
+                policy,
+                assets: vec![(b"T".to_vec(), i64::MAX)],
+                redeemer: None,
+            });
+        }
+        let err = build_err(&spec, 0);
+        assert!(
+            matches!(&err, Error::MintOverflow { policy: p, name } if *p == policy && name == b"T"),
+            "{err}"
         );
     }
 

@@ -125,7 +125,7 @@ fn spend_script(
 /// The mint, one entry per policy sorted by policy id, and what each policy needs; redeemer
 /// pointers follow that order.
 pub(super) fn mint(spec: &TxSpec, needs: &mut Needs) -> Result<Mint, Error> {
-    let (mint, redeemers) = mint_quantities(spec);
+    let (mint, redeemers) = mint_quantities(spec)?;
     for (index, policy) in mint.keys().enumerate() {
         let what = || format!("mint policy {}", hex::encode(policy));
         let script = script_for(spec, *policy, what)?;
@@ -143,14 +143,18 @@ pub(super) fn mint(spec: &TxSpec, needs: &mut Needs) -> Result<Mint, Error> {
 }
 
 /// The fixture's mint entries summed by policy and asset, zero sums dropped, with each policy's
-/// redeemer.
-fn mint_quantities(spec: &TxSpec) -> (Mint, BTreeMap<Hash28, PlutusData>) {
+/// redeemer; a sum beyond 64 bits is an error, as the ledger's mint field cannot hold it.
+fn mint_quantities(spec: &TxSpec) -> Result<(Mint, BTreeMap<Hash28, PlutusData>), Error> {
     let mut mint = Mint::new();
     let mut redeemers = BTreeMap::new();
     for m in &spec.mint {
         let entry = mint.entry(m.policy).or_default();
         for (name, qty) in &m.assets {
-            *entry.entry(name.clone()).or_default() += qty;
+            let sum = entry.entry(name.clone()).or_default();
+            *sum = sum.checked_add(*qty).ok_or_else(|| Error::MintOverflow {
+                policy: m.policy,
+                name: name.clone(),
+            })?;
         }
         if let Some(r) = &m.redeemer {
             redeemers.insert(m.policy, r.clone());
@@ -160,7 +164,7 @@ fn mint_quantities(spec: &TxSpec) -> (Mint, BTreeMap<Hash28, PlutusData>) {
         assets.retain(|_, q| *q != 0);
         !assets.is_empty()
     });
-    (mint, redeemers)
+    Ok((mint, redeemers))
 }
 
 /// The withdrawals in the ledger's order of reward accounts (script credentials first, then by
