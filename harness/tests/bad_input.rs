@@ -3,7 +3,7 @@
 //! variant of a valid fill fixture to a temporary file and loads it like `harness replay` does.
 
 use harness::{
-    deploy::{Build, DeployedScript, Deployment, script_hash},
+    deploy::{Build, Deployment},
     fixture, resolve,
 };
 use serde_json::Value as Json;
@@ -48,21 +48,10 @@ const BASE: &str = r#"{
 /// A deployment with made-up script bytes: resolution needs only names, hashes and bytes, and
 /// these tests must not depend on the validators compiling.
 fn deployment() -> Deployment {
-    let script = |name: &'static str, bytes: &[u8]| DeployedScript {
-        name,
-        validator: name,
-        hash: script_hash(bytes),
-        bytes: bytes.to_vec(),
-        params: Vec::new(),
-        plutus_version: "v3".to_string(),
-    };
-    Deployment {
-        build: Build::Record,
-        scripts: vec![
-            script("ow_swap", b"\x41\x01"),
-            script("ow_beacon", b"\x41\x02"),
-        ],
-    }
+    Deployment::stand_in(
+        Build::Record,
+        &[("ow_swap", b"\x41\x01"), ("ow_beacon", b"\x41\x02")],
+    )
 }
 
 /// Writes `text` to a temporary fixture file named after the test.

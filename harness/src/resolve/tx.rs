@@ -7,36 +7,83 @@ impl Resolver<'_> {
     // ## Transaction
 
     pub(super) fn tx(&mut self, f: &Fixture) -> R<TxSpec> {
-        // Every UTxO resolves, used or not, so mistakes in unused ones surface too.
-        let mut utxos: Vec<(Utxo, Cred)> = self.ledger.clone();
+        let utxos = self.utxos(f)?;
+        let inputs = self.inputs(f, &utxos)?;
+        let reference_inputs = self.reference_inputs(f, &utxos)?;
+        let outputs = self.outputs(f)?;
+        let mint = self.mint(f)?;
+        let withdrawals = self.withdrawals(f)?;
+        let certificates = self.certificates(f)?;
+        let required_signers = self.required_signers(f)?;
+        Ok(TxSpec {
+            inputs,
+            reference_inputs,
+            outputs,
+            mint,
+            withdrawals,
+            certificates,
+            required_signers,
+            valid_from: f.tx.validity.as_ref().and_then(|v| v.from),
+            valid_to: f.tx.validity.as_ref().and_then(|v| v.to),
+            scripts: self.scripts(),
+            keys: std::mem::take(&mut self.keys),
+        })
+    }
+
+    /// Every UTxO the step may use: the ledger's, then the fixture's. Each of the fixture's
+    /// resolves, used or not, so mistakes in unused ones surface too.
+    fn utxos(&mut self, f: &Fixture) -> R<Vec<(Utxo, Cred)>> {
+        let mut utxos = self.ledger.clone();
         for (name, spec) in f.utxos.iter() {
             let path = key_path("$.utxos", name);
             let out_ref = self.utxo_ref(name, &path)?;
-            let (address, payment) = self.address(&spec.address, &key_path(&path, "address"))?;
-            let output = Output {
-                address,
-                value: self.value(&spec.value, &key_path(&path, "value"))?,
-                datum: self.datum(spec.datum.as_ref(), &key_path(&path, "datum"))?,
-                reference_script: self.reference_script(spec.reference_script.as_deref(), &path)?,
-            };
+            let (output, payment) = self.output(
+                &spec.address,
+                &spec.value,
+                spec.datum.as_ref(),
+                spec.reference_script.as_deref(),
+                &path,
+            )?;
             if let Datum::Inline(data) | Datum::Hash(data) = &output.datum {
                 self.datums.push((name.to_string(), data.clone()));
             }
+            let name = name.to_string();
             utxos.push((
                 Utxo {
-                    name: name.to_string(),
+                    name,
                     out_ref,
                     output,
                 },
                 payment,
             ));
         }
-        let find = |name: &str| utxos.iter().find(|(u, _)| u.name == name);
+        Ok(utxos)
+    }
 
+    /// An output at `path` (a UTxO's or the transaction's), with its payment credential.
+    fn output(
+        &mut self,
+        address: &AddressSpec,
+        value: &ValueSpec,
+        datum: Option<&DatumSpec>,
+        reference_script: Option<&str>,
+        path: &str,
+    ) -> R<(Output, Cred)> {
+        let (address, payment) = self.address(address, &key_path(path, "address"))?;
+        let output = Output {
+            address,
+            value: self.value(value, &key_path(path, "value"))?,
+            datum: self.datum(datum, &key_path(path, "datum"))?,
+            reference_script: self.reference_script(reference_script, path)?,
+        };
+        Ok((output, payment))
+    }
+
+    fn inputs(&self, f: &Fixture, utxos: &[(Utxo, Cred)]) -> R<Vec<Input>> {
         let mut inputs = Vec::new();
         for (i, input) in f.tx.inputs.iter().enumerate() {
             let path = index_path("$.tx.inputs", i);
-            let (utxo, payment) = find(&input.utxo).ok_or_else(|| {
+            let (utxo, payment) = find(utxos, &input.utxo).ok_or_else(|| {
                 self.err(
                     &key_path(&path, "utxo"),
                     format!("unknown utxo {:?}", input.utxo),
@@ -49,11 +96,14 @@ impl Resolver<'_> {
                 redeemer,
             });
         }
+        Ok(inputs)
+    }
 
+    fn reference_inputs(&self, f: &Fixture, utxos: &[(Utxo, Cred)]) -> R<Vec<Utxo>> {
         let mut reference_inputs: Vec<Utxo> = Vec::new();
         for (i, name) in f.tx.reference_inputs.iter().enumerate() {
             let path = index_path("$.tx.reference_inputs", i);
-            let (utxo, _) = find(name).ok_or_else(|| {
+            let (utxo, _) = find(utxos, name).ok_or_else(|| {
                 let known: Vec<_> = utxos.iter().map(|(u, _)| u.name.as_str()).collect();
                 self.err(
                     &path,
@@ -65,7 +115,10 @@ impl Resolver<'_> {
             }
             reference_inputs.push(utxo.clone());
         }
+        Ok(reference_inputs)
+    }
 
+    fn outputs(&mut self, f: &Fixture) -> R<Vec<TxOutput>> {
         let mut outputs = Vec::new();
         let mut change_at: Option<String> = None;
         for (i, spec) in f.tx.outputs.iter().enumerate() {
@@ -79,23 +132,22 @@ impl Resolver<'_> {
                 }
                 change_at = Some(path.clone());
             }
-            let (address, _) = self.address(&spec.address, &key_path(&path, "address"))?;
-            let output = Output {
-                address,
-                value: self.value(&spec.value, &key_path(&path, "value"))?,
-                datum: self.datum(spec.datum.as_ref(), &key_path(&path, "datum"))?,
-                reference_script: self.reference_script(spec.reference_script.as_deref(), &path)?,
-            };
+            let (output, _) = self.output(
+                &spec.address,
+                &spec.value,
+                spec.datum.as_ref(),
+                spec.reference_script.as_deref(),
+                &path,
+            )?;
             outputs.push(TxOutput {
                 output,
                 change: spec.change,
             });
         }
+        Ok(outputs)
+    }
 
-        let mint = self.mint(f)?;
-        let withdrawals = self.withdrawals(f)?;
-        let certificates = self.certificates(f)?;
-
+    fn required_signers(&mut self, f: &Fixture) -> R<Vec<String>> {
         let mut required_signers: Vec<String> = Vec::new();
         for (i, name) in f.tx.required_signers.iter().enumerate() {
             let path = index_path("$.tx.required_signers", i);
@@ -106,34 +158,24 @@ impl Resolver<'_> {
             self.keys.insert(hash, name.clone());
             required_signers.push(name.clone());
         }
+        Ok(required_signers)
+    }
 
-        let mut scripts: BTreeMap<Hash28, Script> = BTreeMap::new();
-        for s in &self.deployment.scripts {
-            scripts.insert(
-                s.hash,
-                Script::PlutusV3 {
-                    name: s.name.to_string(),
-                    bytes: s.bytes.clone(),
-                },
-            );
-        }
-        for (hash, key) in &self.natives {
-            scripts.insert(*hash, Script::Signature { key: key.clone() });
-        }
-
-        Ok(TxSpec {
-            inputs,
-            reference_inputs,
-            outputs,
-            mint,
-            withdrawals,
-            certificates,
-            required_signers,
-            valid_from: f.tx.validity.as_ref().and_then(|v| v.from),
-            valid_to: f.tx.validity.as_ref().and_then(|v| v.to),
-            scripts,
-            keys: std::mem::take(&mut self.keys),
-        })
+    /// The scripts the transaction may need: every deployment script and every native script
+    /// the fixture names.
+    fn scripts(&self) -> BTreeMap<Hash28, Script> {
+        let deployed = self.deployment.scripts.iter().map(|s| {
+            let script = Script::PlutusV3 {
+                name: s.name.to_string(),
+                bytes: s.bytes.clone(),
+            };
+            (s.hash, script)
+        });
+        let natives = self.natives.iter().map(|(hash, key)| {
+            let script = Script::Signature { key: key.clone() };
+            (*hash, script)
+        });
+        deployed.chain(natives).collect()
     }
 
     pub(super) fn mint(&mut self, f: &Fixture) -> R<Vec<Mint>> {
@@ -308,4 +350,9 @@ impl Resolver<'_> {
             redeemer,
         })
     }
+}
+
+/// The UTxO named `name`, with its payment credential.
+fn find<'u>(utxos: &'u [(Utxo, Cred)], name: &str) -> Option<&'u (Utxo, Cred)> {
+    utxos.iter().find(|(u, _)| u.name == name)
 }

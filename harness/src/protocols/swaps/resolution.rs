@@ -2,7 +2,7 @@
 //! datums, beacon names, typed redeemers and input positions): the tests of [`crate::deploy`] and
 //! [`crate::resolve`] that need a protocol, with swaps as the one.
 
-use crate::deploy::{Build, DeployedScript, script_hash};
+use crate::deploy::{Build, script_hash};
 use crate::{
     deploy::Deployment,
     keys::Key,
@@ -23,21 +23,10 @@ const SPEC_TW_DATUM: &str = "d8799f581c84662c22dc5c0cadad7b2ebf9757ce9ea61dbd8fe
 
 /// A deployment with made-up script bytes: resolution needs only names, hashes and bytes.
 fn deployment() -> Deployment {
-    let script = |name: &'static str, bytes: &[u8]| DeployedScript {
-        name,
-        validator: name,
-        hash: script_hash(bytes),
-        bytes: bytes.to_vec(),
-        params: Vec::new(),
-        plutus_version: "v3".to_string(),
-    };
-    Deployment {
-        build: Build::Record,
-        scripts: vec![
-            script("ow_swap", b"\x41\x01"),
-            script("ow_beacon", b"\x41\x02"),
-        ],
-    }
+    Deployment::stand_in(
+        Build::Record,
+        &[("ow_swap", b"\x41\x01"), ("ow_beacon", b"\x41\x02")],
+    )
 }
 
 fn cbor(data: &PlutusData) -> String {
