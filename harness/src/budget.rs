@@ -416,6 +416,26 @@ pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
 }
 
 /// Renders the lines that matter (every change, or all lines when `all`).
+/// One JUnit case per fixture and figure (one suite), failing on every change the gate refuses.
+fn render_junit(lines: &[Line]) -> String {
+    use crate::junit::{self, Case, Failure};
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let cases = lines.iter().map(|l| {
+        let failure = (!l.change.passes()).then(|| Failure {
+            message: format!(
+                "{:?}: {} -> {}",
+                l.change,
+                text(&l.baseline),
+                text(&l.current)
+            ),
+            detail: "record intended changes with `harness budget --update`".into(),
+        });
+        let case = Case::at(&format!("{}#{}", l.subject, l.figure), failure);
+        ("budget".to_string(), case)
+    });
+    junit::render("harness budget", &junit::group(cases))
+}
+
 pub fn render(lines: &[Line], format: Format, all: bool) -> String {
     let shown: Vec<&Line> = lines.iter().filter(|l| all || !l.change.passes()).collect();
     let failing = lines.iter().filter(|l| !l.change.passes()).count();
@@ -432,6 +452,7 @@ pub fn render(lines: &[Line], format: Format, all: bool) -> String {
         _ => String::new(),
     };
     match format {
+        Format::Junit => out = render_junit(lines),
         Format::Json => {
             let doc = serde_json::json!({ "lines": shown, "changes": failing });
             out = report::json(&doc);

@@ -79,11 +79,31 @@ pub fn compute(fixtures: &[(PathBuf, Vec<String>, Expect)]) -> Vec<RuleCoverage>
         .collect()
 }
 
+/// One JUnit case per rule (suites by protocol prefix), failing when it lacks a fixture.
+fn render_junit(table: &[RuleCoverage]) -> String {
+    use crate::junit::{self, Case, Failure};
+    let cases = table.iter().map(|r| {
+        let failure = (!r.complete()).then(|| Failure {
+            message: format!("lacks a {} fixture", r.missing().join(" and a ")),
+            detail: r.summary.to_string(),
+        });
+        let protocol = r.id.split('-').next().unwrap_or(r.id).to_string();
+        let case = Case {
+            class: protocol.clone(),
+            name: r.id.to_string(),
+            failure,
+        };
+        (protocol, case)
+    });
+    junit::render("harness coverage", &junit::group(cases))
+}
+
 /// Renders the coverage table, with the rules that lack fixtures listed last.
 pub fn render(table: &[RuleCoverage], format: Format) -> String {
     let incomplete: Vec<&RuleCoverage> = table.iter().filter(|r| !r.complete()).collect();
     let mut out = String::new();
     match format {
+        Format::Junit => out = render_junit(table),
         Format::Json => {
             let missing: Vec<_> = incomplete
                 .iter()

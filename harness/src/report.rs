@@ -5,6 +5,7 @@
 //! collateral.
 
 use crate::{
+    junit,
     params::Params,
     replay::{Actual, Replayed, Replays},
     scenario::Expect,
@@ -18,6 +19,8 @@ pub enum Format {
     Terminal,
     Markdown,
     Json,
+    /// JUnit XML, for CI test reporters (replay, attack and the budget gate).
+    Junit,
 }
 
 impl std::str::FromStr for Format {
@@ -27,8 +30,9 @@ impl std::str::FromStr for Format {
             "terminal" | "text" => Ok(Format::Terminal),
             "markdown" | "md" => Ok(Format::Markdown),
             "json" => Ok(Format::Json),
+            "junit" => Ok(Format::Junit),
             other => Err(format!(
-                "unknown format `{other}` (expected terminal, markdown or json)"
+                "unknown format `{other}` (expected terminal, markdown, json or junit)"
             )),
         }
     }
@@ -188,6 +192,16 @@ pub fn render(lines: &[ScenarioLine], params: &Params, format: Format) -> String
             let doc = serde_json::json!({ "params": params.name, "scenarios": lines, "summary": summary(lines) });
             json(&doc)
         }
+        Format::Junit => junit::render(
+            "harness replay",
+            &junit::group(lines.iter().map(|l| {
+                let failure = (!l.matches).then(|| junit::Failure {
+                    message: format!("expected {}, actual {}", l.expected, actual_text(&l.actual)),
+                    detail: terminal(std::slice::from_ref(l), params),
+                });
+                (l.protocol.clone(), junit::Case::at(&l.fixture, failure))
+            })),
+        ),
     }
 }
 

@@ -131,6 +131,73 @@ fn replay_exits_one_on_a_mismatch() {
     );
 }
 
+/// `--format junit` is read by a real JUnit consumer (the `junit-parser` crate): one case per
+/// fixture, the mismatch a failure carrying expected and actual, the counts those of the replay.
+#[test]
+fn replay_junit_is_read_by_a_junit_consumer() {
+    let dir = scratch("junit");
+    let mismatch = with_expectation(
+        &dir,
+        r#"["SWAP-OW-CREATE-12"]"#,
+        r#"{"fail": "SWAP-OW-CREATE-12"}"#,
+    );
+    let fill = example("fill");
+    let out = harness(&["replay", &mismatch, &fill, "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = junit_parser::from_reader(std::io::Cursor::new(out.stdout)).expect("JUnit XML");
+    let json = json_ok(&["replay", &fill, "--format", "json"]);
+    let fills = json["scenarios"].as_array().expect("scenarios").len() as u64;
+    assert_eq!(report.tests, fills + 1);
+    assert_eq!(report.failures, 1);
+    let suite = &report.suites[0];
+    assert_eq!(suite.name, "swaps");
+    let failed: Vec<_> = suite
+        .cases
+        .iter()
+        .filter(|c| c.status.is_failure())
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].original_name, "changed.json");
+    let failure = failed[0].status.failure_as_ref();
+    assert_eq!(
+        failure.message,
+        "expected fail SWAP-OW-CREATE-12, actual ok"
+    );
+    assert!(failure.text.contains("MISMATCH"), "{}", failure.text);
+    let out = harness(&["scripts", "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_mentions(&text(&out).1, &["has no JUnit report"]);
+}
+
+/// The attack, budget and coverage reports in JUnit are read by the same consumer: one case per
+/// fixture and attack class, per budget figure, per rule.
+#[test]
+fn attack_budget_and_coverage_junit_are_read_by_a_junit_consumer() {
+    let fixture = example("create/create_one_token_to_ada.json");
+    let read = |args: &[&str]| {
+        let out = harness(args);
+        let report = junit_parser::from_reader(std::io::Cursor::new(out.stdout)).expect("JUnit");
+        (out.status.code(), report)
+    };
+    let (code, attack) = read(&["attack", &fixture, "--limit", "1", "--format", "junit"]);
+    assert_eq!(code, Some(0));
+    assert!(attack.tests > 1 && attack.failures == 0, "{attack:?}");
+    assert!(attack.suites.iter().any(|s| s.name == "redirect"));
+    let (code, budget) = read(&["budget", "--check", &fixture, "--format", "junit"]);
+    assert_eq!(code, Some(0));
+    assert!(budget.tests > 1 && budget.failures == 0, "{budget:?}");
+    let (code, coverage) = read(&[
+        "coverage",
+        &example("create"),
+        "--rules",
+        "SWAP-OW-",
+        "--format",
+        "junit",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(coverage.failures > 0 && coverage.failures < coverage.tests);
+}
+
 #[test]
 fn a_budget_check_of_a_subdirectory_compares_its_fixtures_alone() {
     let fill = PathBuf::from(example("fill"));
