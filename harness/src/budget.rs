@@ -95,25 +95,29 @@ pub struct Figures {
 }
 
 impl Budget {
-    /// The figures of a replayed fixture: its outcome, and its costs when every script passed.
+    /// The figures of a replayed fixture: its outcome, and its costs when every script passed
+    /// (none when the ledger refused the transaction before its scripts ran).
     pub fn of(replayed: &Replayed) -> Budget {
-        let record = &replayed.record;
         Budget {
             step: replayed.scenario.step.clone(),
             outcome: report::actual_text(&replayed.actual),
-            figures: record.all_ok().then(|| Figures {
-                redeemers: record
-                    .runs
-                    .iter()
-                    .map(|r| RedeemerBudget {
-                        purpose: r.purpose.clone(),
-                        mem: r.mem,
-                        cpu: r.cpu,
-                    })
-                    .collect(),
-                size: record.built.size(),
-                fee: record.built.fee,
-            }),
+            figures: replayed
+                .record
+                .as_ref()
+                .filter(|r| r.all_ok())
+                .map(|record| Figures {
+                    redeemers: record
+                        .runs
+                        .iter()
+                        .map(|r| RedeemerBudget {
+                            purpose: r.purpose.clone(),
+                            mem: r.mem,
+                            cpu: r.cpu,
+                        })
+                        .collect(),
+                    size: record.built.size(),
+                    fee: record.built.fee,
+                }),
         }
     }
 

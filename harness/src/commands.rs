@@ -928,7 +928,10 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
     if let Some(step) = &replayed.scenario.step {
         stem = format!("{stem}__{step}");
     }
-    let built = &replayed.record.built;
+    // A transaction the ledger refuses before its scripts run was never built.
+    let Some(built) = replayed.record.as_ref().map(|r| &r.built) else {
+        return Ok(());
+    };
     let envelope = serde_json::json!({
         "type": "Tx ConwayEra",
         "description": replayed.scenario.description,

@@ -52,7 +52,8 @@ impl RuleCoverage {
 }
 
 /// Coverage of every catalogued rule by fixtures given as (path, rules listed, expectation).
-/// A passing fixture covers every rule it lists; a failing fixture covers the rule it must fail for.
+/// A passing fixture covers every rule it lists; a failing fixture covers the rule it must fail
+/// for; a fixture the ledger must refuse covers, as failing, the ledger rules it lists.
 pub fn compute(fixtures: &[(PathBuf, Vec<String>, Expect)]) -> Vec<RuleCoverage> {
     rules::catalogue()
         .iter()
@@ -64,6 +65,12 @@ pub fn compute(fixtures: &[(PathBuf, Vec<String>, Expect)]) -> Vec<RuleCoverage>
                 match expect {
                     Expect::Ok if listed.iter().any(|r| *r == rule.id) => passing.push(name),
                     Expect::Fail(r) if *r == rule.id => failing.push(name),
+                    // The ledger enforces a ledger rule: a refused transaction is its failure.
+                    Expect::Refused(_)
+                        if rule.kind == Kind::Ledger && listed.iter().any(|r| *r == rule.id) =>
+                    {
+                        failing.push(name)
+                    }
                     _ => {}
                 }
             }
