@@ -98,6 +98,15 @@ pub enum Error {
     #[error("cannot write the report to standard output: {source}")]
     #[diagnostic(code(harness::stdout))]
     Stdout { source: std::io::Error },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Blueprint(#[from] crate::blueprint::Error),
+    #[error("{}: cannot write: {source}", path.display())]
+    #[diagnostic(code(harness::io))]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("`harness {command}` has no JUnit report")]
     #[diagnostic(
         code(harness::usage),
@@ -796,6 +805,19 @@ pub fn explain(path: &Path, params: Option<&Path>) -> Result<Exit, Error> {
 }
 
 /// `harness scripts`: every deployed script of record.
+/// Writes the deployed blueprint ([`crate::blueprint`]) to `out`, or prints it.
+pub fn blueprint(out: Option<&Path>) -> Result<Exit, Error> {
+    let text = report::json(&crate::blueprint::of_record()?);
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?,
+        None => print(&text)?,
+    }
+    Ok(Exit::Success)
+}
+
 pub fn scripts(format: Format) -> Result<Exit, Error> {
     tabular(format, "scripts")?;
     let deployment = replay::deployment(Build::Record)?;

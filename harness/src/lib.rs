@@ -11,6 +11,7 @@
 )]
 
 pub mod attack;
+pub mod blueprint;
 pub mod budget;
 pub mod capacity;
 pub mod chain;

@@ -119,6 +119,14 @@ enum Command {
         #[arg(long)]
         params: Option<PathBuf>,
     },
+    /// Write the CIP-57 blueprint (plutus.json) of the scripts of record as deployed: typed
+    /// datum and redeemer schemas, parameters applied, deployed hashes and policy ids, the
+    /// unapplied code under "<title> (unapplied)"; no test-only validator.
+    Blueprint {
+        /// Where to write it (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// List the deployed scripts: name, hash, size, parameters, Plutus version.
     Scripts {
         #[arg(long, default_value = "terminal")]
@@ -234,6 +242,7 @@ fn run(cli: Cli) -> Result<Exit, commands::Error> {
             file(params).as_deref(),
         ),
         Command::Scripts { format } => commands::scripts(format),
+        Command::Blueprint { out } => commands::blueprint(file(out).as_deref()),
         Command::Explain { path, params } => {
             commands::explain(&ws.path(&path), file(params).as_deref())
         }
