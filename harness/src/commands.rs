@@ -276,7 +276,9 @@ pub fn replay(
     let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
-    for replays in parallel::map(&files, |file| replay::replay_path(file, &params)) {
+    for replays in parallel::map_shown("replay: files", &files, |file| {
+        replay::replay_path(file, &params)
+    }) {
         match replays {
             Ok(replays) => {
                 if let Some(dir) = emit_cbor {
@@ -348,7 +350,9 @@ pub fn budget(
     let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
-    let replays = parallel::map(&files, |file| replay::replay_path(file, &params));
+    let replays = parallel::map_shown("replay: files", &files, |file| {
+        replay::replay_path(file, &params)
+    });
     for (file, replays) in files.iter().zip(replays) {
         let replays = match replays {
             Ok(replays) => replays,
@@ -438,7 +442,7 @@ pub fn capacity(
             );
         }
     };
-    let table = parallel::map(&actions, |&action| {
+    let table = parallel::map_shown("capacity: actions", &actions, |&action| {
         capacity::search(
             action,
             Load::Honest,
@@ -457,7 +461,7 @@ pub fn capacity(
                 .flatten()
                 .collect();
         let pairs: Vec<(&dyn Batch, &Capacity)> = actions.iter().copied().zip(&table).collect();
-        let rows = parallel::map(&pairs, |&(action, honest)| {
+        let rows = parallel::map_shown("capacity: dust", &pairs, |&(action, honest)| {
             let progress = progress(action, Load::Dust);
             capacity::adversarial(action, honest, &entries, &params, progress)
         })
@@ -762,7 +766,7 @@ pub fn attack(
     let files = fixture_files(paths)?;
     let mut reports = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
-    for report in parallel::map(&files, |file| {
+    for report in parallel::map_shown("attack: files", &files, |file| {
         crate::attack::attack_file(file, &params, limit)
     }) {
         match report {

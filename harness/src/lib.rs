@@ -27,6 +27,7 @@ pub mod ledger;
 pub mod parallel;
 pub mod params;
 pub mod plutus;
+pub mod progress;
 pub mod protocols;
 pub mod replay;
 pub mod report;
