@@ -21,6 +21,7 @@ pub mod deploy;
 pub mod eval;
 pub mod explain;
 pub mod fixture;
+pub mod html;
 pub mod junit;
 pub mod keys;
 pub mod ledger;
