@@ -388,7 +388,12 @@ fn curve_chart(curve: &Curve, params: &Params) -> String {
             [(0.0, 100.0), (last + 1.0, 100.0)],
             RGBColor(160, 160, 160),
         ))?;
-        chart.configure_series_labels().border_style(BLACK).draw()?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
         Ok(())
     });
     format!("<div class=\"curve\">{chart}</div>\n")
