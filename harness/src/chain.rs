@@ -107,8 +107,13 @@ fn after(
     let mut next = ledger.clone();
     next.utxos.retain(|u| !spent.contains(&u.name.as_str()));
     let step = scenario.step.clone().unwrap_or_default();
-    next.spent
-        .extend(spent.iter().map(|name| (name.to_string(), step.clone())));
+    next.spent.extend(
+        scenario
+            .tx
+            .inputs
+            .iter()
+            .map(|i| (i.utxo.name.clone(), (step.clone(), i.utxo.out_ref))),
+    );
     next.keys.extend(scenario.tx.keys.clone());
     for (hash, script) in &scenario.tx.scripts {
         if let Script::Signature { key } = script {

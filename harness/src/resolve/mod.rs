@@ -78,8 +78,9 @@ pub struct Ledger {
     pub utxos: Vec<Utxo>,
     pub keys: BTreeMap<Hash28, String>,
     pub natives: BTreeMap<Hash28, String>,
-    /// Names spent so far, with the step that spent them (for messages).
-    pub spent: BTreeMap<String, String>,
+    /// Names spent so far, with the step that spent them (for messages) and their reference
+    /// (a spent UTxO still names what derives from its reference, such as a Loan ID).
+    pub spent: BTreeMap<String, (String, OutRef)>,
 }
 
 /// Resolves a step of a chain (see [`resolve`]): its inputs and reference inputs may also name
@@ -175,8 +176,8 @@ struct Resolver<'a> {
     datums: Vec<(String, PlutusData)>,
     /// The UTxOs earlier steps of a chain left, with their payment credentials.
     ledger: Vec<(Utxo, Cred)>,
-    /// Names earlier steps spent, with the step that spent each.
-    spent: BTreeMap<String, String>,
+    /// Names earlier steps spent, with the step that spent each and its reference.
+    spent: BTreeMap<String, (String, OutRef)>,
     /// Aliases in file order, `ADA` first.
     tokens: Vec<(String, AssetClass)>,
     /// Every UTxO's name and reference, in file order.
@@ -363,7 +364,7 @@ impl Resolver<'_> {
             .ok_or_else(|| {
                 let known: Vec<_> = self.refs.iter().map(|(n, _)| n.as_str()).collect();
                 let spent = match self.spent.get(name) {
-                    Some(step) => format!("; step {step} spent it"),
+                    Some((step, _)) => format!("; step {step} spent it"),
                     None => String::new(),
                 };
                 self.err(

@@ -353,11 +353,18 @@ impl Resolver<'_> {
     }
 
     /// An output reference written as a UTxO name or `<64 hex>#<index>`.
+    /// An output reference for a name's derivation: `<64 hex>#<index>`, or a UTxO's name, which
+    /// may be one an earlier step of a chain spent (the Loan ID of an accepted Offer).
     pub(super) fn out_ref_text(&self, text: &str, path: &str) -> R<OutRef> {
         if text.contains('#') {
             self.out_ref(text, path)
         } else {
-            self.utxo_ref(text, path)
+            self.utxo_ref(text, path).or_else(|unknown| {
+                self.spent
+                    .get(text)
+                    .map(|(_, out_ref)| *out_ref)
+                    .ok_or(unknown)
+            })
         }
     }
 
