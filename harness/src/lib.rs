@@ -22,6 +22,7 @@ pub mod explain;
 pub mod fixture;
 pub mod keys;
 pub mod ledger;
+pub mod mutate;
 pub mod parallel;
 pub mod params;
 pub mod plutus;
