@@ -782,12 +782,14 @@ pub fn explain(path: &Path, params: Option<&Path>) -> Result<Exit, Error> {
 
 /// `harness mutate`: the mutation testing of `selection` in the repository at `root` (see
 /// [`crate::mutate`]), or, with `merge`, the shards' JSON reports put together, or, with
-/// `list`, the mutants it would judge (compiled for their types only). A survivor
+/// `list`, the mutants it would judge (compiled for their types only); `iterate` judges again
+/// only the survivors of an earlier report. A survivor
 /// missing from the list of equivalent mutants is a mismatch (exit 1).
 pub fn mutate(
     root: &Path,
     selection: &crate::mutate::Selection,
     merge: &[PathBuf],
+    iterate: Option<&Path>,
     list: bool,
     format: Format,
     params: Option<&Path>,
@@ -816,7 +818,11 @@ pub fn mutate(
     }
     let equivalents = crate::mutate::report::Equivalents::load(root).map_err(MutateError::from)?;
     let report = if merge.is_empty() {
-        crate::mutate::run(root, selection, load_params(params)?)?
+        let previous = match iterate {
+            Some(path) => Some(Report::read(path).map_err(MutateError::from)?),
+            None => None,
+        };
+        crate::mutate::run(root, selection, load_params(params)?, previous)?
     } else {
         let mut reports = Vec::with_capacity(merge.len());
         for path in merge {

@@ -150,9 +150,13 @@ enum Command {
         /// Only the K-th of N deterministic parts of the mutants (for a CI matrix).
         #[arg(long, value_name = "K/N")]
         shard: Option<harness::mutate::Shard>,
-        /// Merge the JSON reports of a run's shards (or render one whole run's again) instead of running.
+        /// Merge the JSON reports of a run's shards (or render one report again) instead of running.
         #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["protocols", "module", "changed_since", "shard", "params"])]
         merge: Vec<PathBuf>,
+        /// Judge again only the mutants that survived in this earlier JSON report of the same
+        /// selection; the others keep its verdicts.
+        #[arg(long, value_name = "FILE", conflicts_with = "merge")]
+        iterate: Option<PathBuf>,
         /// List the mutants of the selection without judging them.
         #[arg(long, conflicts_with = "merge")]
         list: bool,
@@ -277,6 +281,7 @@ fn run(cli: Cli) -> Result<Exit, commands::Error> {
             changed_since,
             shard,
             merge,
+            iterate,
             list,
             format,
             params,
@@ -295,6 +300,7 @@ fn run(cli: Cli) -> Result<Exit, commands::Error> {
                 &root,
                 &selection,
                 &merge,
+                file(iterate).as_deref(),
                 list,
                 format,
                 file(params).as_deref(),

@@ -17,7 +17,7 @@ pub mod sources;
 use operators::Variant;
 use serde::{Deserialize, Serialize};
 use std::{
-    collections::{BTreeMap, BTreeSet},
+    collections::{BTreeMap, BTreeSet, HashMap, HashSet},
     path::{Path, PathBuf},
     time::Instant,
 };
@@ -59,6 +59,21 @@ pub struct Mutant {
     pub variant: Variant,
     /// The rule the mutated code checks ([`sources::nearest_rule`]).
     pub rule: Option<String>,
+}
+
+impl Mutant {
+    /// How reports and the list of equivalent mutants name it: module, function, operator,
+    /// line before, line after.
+    pub fn key(&self) -> [String; 5] {
+        let v = &self.variant;
+        [
+            self.path.display().to_string(),
+            v.function.clone(),
+            v.operator.name().to_string(),
+            v.before.clone(),
+            v.after.clone(),
+        ]
+    }
 }
 
 /// A part of a run: `K/N` is the K-th of N (1-based).
@@ -148,6 +163,9 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Report(#[from] report::Error),
+    #[error("--iterate: the previous report mutated `{previous}`, this run `{now}`")]
+    #[diagnostic(code(harness::mutate::iterate))]
+    Iterate { previous: String, now: String },
 }
 
 /// The modules of the selection, with the protocols they are of.
@@ -224,13 +242,43 @@ pub fn list(
 
 /// Runs the mutation testing of `selection` in the repository at `root` under `params`: every
 /// mutant of [`list`] judged against every fixture under `root/fixtures`.
+///
+/// With `previous`, a report of the same selection (`--iterate`, as cargo-mutants has it), only
+/// the mutants that survived there are judged again; the others keep their verdicts, so adding
+/// fixtures for survivors costs a run of the survivors only.
 pub fn run(
     root: &Path,
     selection: &Selection,
     params: crate::params::Params,
+    previous: Option<report::Report>,
 ) -> Result<report::Report, Error> {
     let start = Instant::now();
-    let (protocols, modules, mutants) = list(root, selection)?;
+    let (protocols, modules, mut mutants) = list(root, selection)?;
+    let mut carried = Vec::new();
+    if let Some(previous) = previous {
+        if previous.selection != selection.describe(&protocols) {
+            return Err(Error::Iterate {
+                previous: previous.selection,
+                now: selection.describe(&protocols),
+            });
+        }
+        let index: HashMap<[String; 5], usize> =
+            mutants.iter().map(|m| (m.key(), m.index)).collect();
+        let survived: HashSet<[String; 5]> = previous
+            .mutants
+            .iter()
+            .filter(|m| m.status == Status::Survived)
+            .map(|m| m.key().map(str::to_string))
+            .collect();
+        for mut judged in previous.mutants {
+            let key = judged.key().map(str::to_string);
+            if let (Some(&i), false) = (index.get(&key), survived.contains(&key)) {
+                judged.index = i;
+                carried.push(judged);
+            }
+        }
+        mutants.retain(|m| survived.contains(&m.key()));
+    }
     let mut report = report::Report {
         selection: selection.describe(&protocols),
         shard: selection.shard.map(|s| s.to_string()),
@@ -243,6 +291,7 @@ pub fn run(
         mutants: Vec::new(),
     };
     if mutants.is_empty() {
+        report.mutants = carried;
         return Ok(report);
     }
     let fixtures = crate::replay::collect(&[root.join("fixtures")])?;
@@ -277,6 +326,8 @@ pub fn run(
         judged
     });
     report.mutants = judged.into_iter().collect::<Result<_, _>>()?;
+    report.mutants.extend(carried);
+    report.mutants.sort_by_key(|m| m.index);
     report.seconds = start.elapsed().as_secs_f64();
     Ok(report)
 }

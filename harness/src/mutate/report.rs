@@ -55,8 +55,8 @@ impl Judged {
         }
     }
 
-    /// How the list of equivalent mutants names it.
-    fn key(&self) -> [&str; 5] {
+    /// How the list of equivalent mutants names it ([`Mutant::key`]).
+    pub fn key(&self) -> [&str; 5] {
         [
             &self.module,
             &self.function,
@@ -159,11 +159,11 @@ impl Equivalents {
 }
 
 impl Report {
-    /// The shards' reports as one: every shard of one run, each once. A single report of a
-    /// whole run is itself (rendered again, against the current list of equivalents).
+    /// The shards' reports as one: every shard of one run, each once. A single report is
+    /// itself (rendered again, against the current list of equivalents).
     pub fn merge(mut reports: Vec<(String, Report)>) -> Result<Report, Error> {
         let shards_error = |message: String| Error::Shards { message };
-        if reports.len() == 1 && reports[0].1.shard.is_none() {
+        if reports.len() == 1 {
             return Ok(reports.remove(0).1);
         }
         let Some((_, first)) = reports.first() else {
@@ -581,6 +581,7 @@ mod tests {
     fn shards_that_do_not_make_one_run_are_refused() {
         let message = |reports| Report::merge(reports).unwrap_err().to_string();
         assert!(message(vec![shard("1/3", vec![]), shard("3/3", vec![])]).contains("missing 2/3"));
+        assert!(message(vec![shard("1/3", vec![]), shard("2/3", vec![])]).contains("missing 3/3"));
         assert!(message(vec![shard("1/2", vec![]), shard("1/2", vec![])]).contains("twice"));
         assert!(message(vec![shard("1/2", vec![]), shard("2/3", vec![])]).contains("one of 3"));
     }
