@@ -796,7 +796,7 @@ pub fn mutate(
 ) -> Result<Exit, Error> {
     use crate::mutate::{Error as MutateError, report::Report};
     if list {
-        let (_, _, mutants) = crate::mutate::list(root, selection)?;
+        let mutants = crate::mutate::list(root, selection)?.mutants;
         let mut out = String::new();
         for m in &mutants {
             let v = &m.variant;
@@ -822,6 +822,7 @@ pub fn mutate(
             Some(path) => Some(Report::read(path).map_err(MutateError::from)?),
             None => None,
         };
+        let previous = previous.map(|report| (report, &equivalents));
         crate::mutate::run(root, selection, load_params(params)?, previous)?
     } else {
         let mut reports = Vec::with_capacity(merge.len());

@@ -23,6 +23,10 @@ pub enum Build {
     Traced,
 }
 
+/// A script's serialised bytes and those of the code that runs in its place
+/// ([`Deployment::changed_by`]).
+pub type StandIn = (Vec<u8>, Vec<u8>);
+
 /// A script parameter: a hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Param {
@@ -210,7 +214,7 @@ impl Deployment {
     /// parameters applied (the hashes of this deployment, not the new code's), in deployment
     /// order. Validators the blueprint lacks are unchanged. Mutation testing runs these in
     /// place of the scripts ([`crate::eval::with_stand_ins`]).
-    pub fn changed_by(&self, json: &str) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Error> {
+    pub fn changed_by(&self, json: &str) -> Result<Vec<StandIn>, Error> {
         let blueprint: Blueprint = serde_json::from_str(json)?;
         let mut changed = Vec::new();
         for script in &self.scripts {

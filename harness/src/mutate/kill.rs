@@ -280,14 +280,14 @@ fn fresh_copy(from: &Path, to: &Path, keep: Option<&BTreeSet<String>>) -> Result
 }
 
 /// `path` replayed with the original scripts.
-fn baseline(path: &PathBuf, params: &Params) -> Result<Baseline, Error> {
+fn baseline(path: &Path, params: &Params) -> Result<Baseline, Error> {
     let runs = replay::record_runs(path, params)?;
     let mut scripts = Vec::new();
     let mut steps = Vec::with_capacity(runs.len());
     let start = Instant::now();
     for run in runs {
         let ran = eval::scripts_run(&run.built).map_err(|source| replay::Error::Eval {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source,
         })?;
         for script in ran {
@@ -305,7 +305,7 @@ fn baseline(path: &PathBuf, params: &Params) -> Result<Baseline, Error> {
         fixture::load(path).map_err(replay::Error::from)?.rules
     };
     Ok(Baseline {
-        path: path.clone(),
+        path: path.to_path_buf(),
         steps,
         scripts,
         rules,

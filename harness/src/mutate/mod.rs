@@ -210,12 +210,19 @@ fn selected_modules(
     Ok((protocols, modules))
 }
 
+/// What a selection mutates.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The protocols that have modules.
+    pub protocols: Vec<String>,
+    pub modules: Vec<sources::Module>,
+    /// The mutants of the modules, in the shard.
+    pub mutants: Vec<Mutant>,
+}
+
 /// The mutants of `selection` in the repository at `root`, in its shard, with the protocols
 /// and modules they are of.
-pub fn list(
-    root: &Path,
-    selection: &Selection,
-) -> Result<(Vec<String>, Vec<sources::Module>, Vec<Mutant>), Error> {
+pub fn list(root: &Path, selection: &Selection) -> Result<Listed, Error> {
     let (protocols, mut modules) = selected_modules(root, selection)?;
     let changed = match &selection.changed_since {
         Some(rev) => {
@@ -226,7 +233,11 @@ pub fn list(
         None => None,
     };
     if modules.is_empty() {
-        return Ok((protocols, modules, Vec::new()));
+        return Ok(Listed {
+            protocols,
+            modules,
+            mutants: Vec::new(),
+        });
     }
     let types = kill::original_types(&root.join("validators"))?;
     let mutants = mutants(&modules, &types, changed.as_ref())?;
@@ -237,25 +248,34 @@ pub fn list(
             .collect(),
         None => mutants,
     };
-    Ok((protocols, modules, mutants))
+    Ok(Listed {
+        protocols,
+        modules,
+        mutants,
+    })
 }
 
 /// Runs the mutation testing of `selection` in the repository at `root` under `params`: every
 /// mutant of [`list`] judged against every fixture under `root/fixtures`.
 ///
 /// With `previous`, a report of the same selection (`--iterate`, as cargo-mutants has it), only
-/// the mutants that survived there are judged again; the others keep their verdicts, so adding
-/// fixtures for survivors costs a run of the survivors only.
+/// the mutants that survived there, and that the list of equivalent mutants does not excuse,
+/// are judged again; the others keep their verdicts, so adding fixtures for survivors costs a
+/// run of those survivors only (a listed equivalent is judged again by the next full run).
 pub fn run(
     root: &Path,
     selection: &Selection,
     params: crate::params::Params,
-    previous: Option<report::Report>,
+    previous: Option<(report::Report, &report::Equivalents)>,
 ) -> Result<report::Report, Error> {
     let start = Instant::now();
-    let (protocols, modules, mut mutants) = list(root, selection)?;
+    let Listed {
+        protocols,
+        modules,
+        mut mutants,
+    } = list(root, selection)?;
     let mut carried = Vec::new();
-    if let Some(previous) = previous {
+    if let Some((previous, equivalents)) = previous {
         if previous.selection != selection.describe(&protocols) {
             return Err(Error::Iterate {
                 previous: previous.selection,
@@ -267,7 +287,7 @@ pub fn run(
         let survived: HashSet<[String; 5]> = previous
             .mutants
             .iter()
-            .filter(|m| m.status == Status::Survived)
+            .filter(|m| m.status == Status::Survived && equivalents.reason(m).is_none())
             .map(|m| m.key().map(str::to_string))
             .collect();
         for mut judged in previous.mutants {

@@ -149,7 +149,7 @@ impl Equivalents {
     }
 
     /// Why `mutant` is equivalent, when the list says it is.
-    fn reason(&self, mutant: &Judged) -> Option<&str> {
+    pub fn reason(&self, mutant: &Judged) -> Option<&str> {
         let key = mutant.key();
         self.0
             .iter()
