@@ -121,6 +121,8 @@ pub fn original_types(validators: &Path) -> Result<HashMap<String, Types>, Error
     let copy = fresh_copy(validators, &scratch().join("original"), None)?;
     let compiled = compile(&copy, true);
     let _ = std::fs::remove_dir_all(&copy);
+    // The scratch directory itself, unless a judge's copies are in it already.
+    let _ = std::fs::remove_dir(scratch());
     let (json, types) = compiled.map_err(|message| Error::Compile { message })?;
     let changed = record
         .changed_by(&json)
