@@ -57,6 +57,45 @@ pub fn replay_chain(path: &Path, params: &Params) -> Result<Replays, Error> {
     })
 }
 
+/// The chain at `path` on the deployment of record alone ([`replay::record_runs`]): each
+/// step's run, moving the ledger on when every script accepts within the limits, up to the
+/// first step whose acceptance is not the one it expects.
+pub fn record_runs(path: &Path, params: &Params) -> Result<Vec<Measured>, Error> {
+    let chain = fixture::load_chain(path)?;
+    let deployment = replay::deployment(Build::Record)?;
+    let mut ledger = Ledger::default();
+    let mut runs = Vec::with_capacity(chain.steps.len());
+    for (i, step) in chain.steps.iter().enumerate() {
+        let fixture = chain.fixture(step);
+        let mut scenario = resolve::resolve_in(
+            &fixture,
+            path,
+            deployment,
+            &params.slot_config,
+            Some(&ledger),
+        )
+        .map_err(|e| in_step(e, i))?;
+        scenario.step = Some(step.name.clone());
+        let run = replay::settle(&scenario.tx, params, path)?;
+        let accepted = run.all_ok() && replay::over_limits(&run, params).is_empty();
+        let expected = scenario.expect == crate::scenario::Expect::Ok;
+        if accepted {
+            ledger = after(&ledger, &scenario, &run, &step.tx.outputs).map_err(|message| {
+                Error::Chain {
+                    path: path.into(),
+                    step: step.name.clone(),
+                    message,
+                }
+            })?;
+        }
+        runs.push(run);
+        if accepted != expected {
+            break;
+        }
+    }
+    Ok(runs)
+}
+
 /// Step `i` resolved and settled on the record and the traced ledgers: its verdict, and the
 /// traced scenario and run (none when the ledger refuses the step's transaction, as it expects).
 fn run_step(

@@ -95,6 +95,9 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Mutate(#[from] crate::mutate::Error),
     #[error("cannot write the report to standard output: {source}")]
     #[diagnostic(code(harness::stdout))]
     Stdout { source: std::io::Error },
@@ -802,6 +805,66 @@ pub fn explain(path: &Path, params: Option<&Path>) -> Result<Exit, Error> {
     })?;
     print(&crate::explain::render(&replays, Path::new("validators")))?;
     Ok(if replays.matches() {
+        Exit::Success
+    } else {
+        Exit::Mismatch
+    })
+}
+
+/// `harness mutate`: the mutation testing of `selection` in the repository at `root` (see
+/// [`crate::mutate`]), or, with `merge`, the shards' JSON reports put together, or, with
+/// `list`, the mutants it would judge (compiled for their types only); `iterate` judges again
+/// only the survivors of an earlier report. A survivor
+/// missing from the list of equivalent mutants is a mismatch (exit 1).
+pub fn mutate(
+    root: &Path,
+    selection: &crate::mutate::Selection,
+    merge: &[PathBuf],
+    iterate: Option<&Path>,
+    list: bool,
+    format: Format,
+    params: Option<&Path>,
+) -> Result<Exit, Error> {
+    use crate::mutate::{Error as MutateError, report::Report};
+    if list {
+        let mutants = crate::mutate::list(root, selection)?.mutants;
+        let mut out = String::new();
+        for m in &mutants {
+            let v = &m.variant;
+            let _ = writeln!(
+                out,
+                "{}:{} {} in {} ({})\n  - {}\n  + {}",
+                m.path.display(),
+                v.line,
+                v.operator.name(),
+                v.function,
+                m.rule.as_deref().unwrap_or("no rule"),
+                v.before,
+                v.after
+            );
+        }
+        let _ = writeln!(out, "{} mutants", mutants.len());
+        print(&out)?;
+        return Ok(Exit::Success);
+    }
+    let equivalents = crate::mutate::report::Equivalents::load(root).map_err(MutateError::from)?;
+    let report = if merge.is_empty() {
+        let previous = match iterate {
+            Some(path) => Some(Report::read(path).map_err(MutateError::from)?),
+            None => None,
+        };
+        let previous = previous.map(|report| (report, &equivalents));
+        crate::mutate::run(root, selection, load_params(params)?, previous)?
+    } else {
+        let mut reports = Vec::with_capacity(merge.len());
+        for path in merge {
+            let report = Report::read(path).map_err(MutateError::from)?;
+            reports.push((path.display().to_string(), report));
+        }
+        Report::merge(reports).map_err(MutateError::from)?
+    };
+    print(&report.render(&equivalents, format))?;
+    Ok(if report.unexcused(&equivalents).is_empty() {
         Exit::Success
     } else {
         Exit::Mismatch

@@ -23,6 +23,10 @@ pub enum Build {
     Traced,
 }
 
+/// A script's serialised bytes and those of the code that runs in its place
+/// ([`Deployment::changed_by`]).
+pub type StandIn = (Vec<u8>, Vec<u8>);
+
 /// A script parameter: a hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Param {
@@ -198,6 +202,40 @@ impl Deployment {
             });
         }
         Ok(Deployment { build, scripts })
+    }
+
+    /// What a recompiled blueprint changes in this deployment: for each script whose validator
+    /// the blueprint compiles to other code, its bytes and the new code's with the same
+    /// parameters applied (the hashes of this deployment, not the new code's), in deployment
+    /// order. Validators the blueprint lacks are unchanged. Mutation testing runs these in
+    /// place of the scripts ([`crate::eval::with_stand_ins`]).
+    pub fn changed_by(&self, json: &str) -> Result<Vec<StandIn>, Error> {
+        let blueprint: Blueprint = serde_json::from_str(json)?;
+        let mut changed = Vec::new();
+        for script in &self.scripts {
+            let prefix = format!("{}.", script.validator);
+            let Some(code) = blueprint
+                .validators
+                .iter()
+                .find(|v| v.title.starts_with(&prefix))
+            else {
+                continue;
+            };
+            let bad = |reason: String| Error::BadCode {
+                validator: script.validator,
+                reason,
+            };
+            let cbor = hex::decode(&code.compiled_code).map_err(|e| bad(e.to_string()))?;
+            let params = script
+                .params
+                .iter()
+                .map(|(_, h)| Data::bytestring(h.to_vec()));
+            let bytes = apply(&cbor, params).map_err(bad)?;
+            if bytes != script.bytes {
+                changed.push((script.bytes.clone(), bytes));
+            }
+        }
+        Ok(changed)
     }
 
     /// The script a fixture calls `name`.

@@ -158,10 +158,32 @@ pub fn applied(built: &Built, params: &Params) -> Result<Applied, Error> {
         };
         applied.push((
             key,
-            decoded(&script.0)?.apply_data(context.to_plutus_data()),
+            program(&script.0)?.apply_data(context.to_plutus_data()),
         ));
     }
     Ok(applied)
+}
+
+/// The serialised script each redeemer of `built` runs, in the witness set's order.
+pub fn scripts_run(built: &Built) -> Result<Vec<Vec<u8>>, Error> {
+    let multi = MultiEraTx::decode_for_era(Era::Conway, &built.bytes)?;
+    let MultiEraTx::Conway(tx) = multi else {
+        return Err(Error::NotConway);
+    };
+    let tx = tx.as_ref().as_ref();
+    let lookup = DataLookupTable::from_transaction(tx, &built.utxos);
+    let mut scripts = Vec::new();
+    for redeemer in redeemers(tx) {
+        let (script, _) =
+            find_script(&redeemer, tx, &built.utxos, &lookup).map_err(|e| Error::Script {
+                redeemer: format!("{}:{}", tag_name(redeemer.tag), redeemer.index),
+                message: e.to_string(),
+            })?;
+        if let PlutusScript::V3(script) = script {
+            scripts.push(script.0.to_vec());
+        }
+    }
+    Ok(scripts)
 }
 
 /// The redeemers of a transaction, whichever way its witness set encodes them.
@@ -220,6 +242,47 @@ thread_local! {
     /// costs less per lookup than hashing kilobytes of script.
     static DECODED: RefCell<Vec<(Bytes, Rc<Program<NamedDeBruijn>>)>> =
         const { RefCell::new(Vec::new()) };
+}
+
+thread_local! {
+    /// Programs this thread runs in place of scripts, by the serialised bytes of the script
+    /// each stands in for ([`with_stand_ins`]).
+    static STAND_INS: RefCell<Vec<(Bytes, Rc<Program<NamedDeBruijn>>)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `work` with each `(script, stand_in)` pair's stand-in evaluated wherever a redeemer of
+/// this thread runs the script (both serialised, as a witness holds them); the transactions
+/// stay byte for byte what they were. Mutation testing ([`crate::mutate`]) runs a mutant under
+/// the hash of the script it mutates this way, so that only the code differs. The evaluations
+/// must run on this thread: inside a [`crate::parallel::map`] worker, or
+/// [`crate::parallel::on_large_stack`].
+pub fn with_stand_ins<T>(
+    pairs: &[(Vec<u8>, Vec<u8>)],
+    work: impl FnOnce() -> T,
+) -> Result<T, Error> {
+    let mut programs = Vec::with_capacity(pairs.len());
+    for (script, stand_in) in pairs {
+        programs.push((Bytes::from(script.clone()), Rc::new(decode(stand_in)?)));
+    }
+    STAND_INS.with(|cell| *cell.borrow_mut() = programs);
+    let result = work();
+    STAND_INS.with(|cell| cell.borrow_mut().clear());
+    Ok(result)
+}
+
+/// The program a redeemer running `script` runs: its stand-in, if this thread has one, else
+/// the script itself ([`decoded`]).
+fn program(script: &Bytes) -> Result<Program<NamedDeBruijn>, Error> {
+    let stand_in = STAND_INS.with(|cell| {
+        let stand_ins = cell.borrow();
+        let found = stand_ins.iter().find(|(bytes, _)| bytes == script);
+        found.map(|(_, program)| Program::clone(program))
+    });
+    match stand_in {
+        Some(program) => Ok(program),
+        None => decoded(script),
+    }
 }
 
 /// The program of a serialised script, decoded from flat on this thread's first sight of it.

@@ -25,6 +25,7 @@ pub mod html;
 pub mod junit;
 pub mod keys;
 pub mod ledger;
+pub mod mutate;
 pub mod parallel;
 pub mod params;
 pub mod plutus;

@@ -160,6 +160,39 @@ enum Command {
         #[arg(long)]
         params: Option<PathBuf>,
     },
+    /// Mutation testing: change the protocols' Aiken modules one place at a time (comparisons,
+    /// integer constants, expects and conjuncts dropped, `||`/`&&`, branches returning True,
+    /// swapped arguments), replay the fixtures that run each changed script, and report the
+    /// mutants no fixture notices; exit 1 if one is not in harness/rules/equivalent-mutants.tsv.
+    Mutate {
+        /// Only this protocol (repeatable; default: every protocol with modules).
+        #[arg(long = "protocol", value_name = "NAME")]
+        protocols: Vec<String>,
+        /// Only this module: its Aiken name (swaps/settle) or its path.
+        #[arg(long, value_name = "MODULE")]
+        module: Option<String>,
+        /// Only mutants of the lines changed since this git revision (working tree included).
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
+        /// Only the K-th of N deterministic parts of the mutants (for a CI matrix).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<harness::mutate::Shard>,
+        /// Merge the JSON reports of a run's shards (or render one report again) instead of running.
+        #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with_all = ["protocols", "module", "changed_since", "shard", "params"])]
+        merge: Vec<PathBuf>,
+        /// Judge again only the mutants that survived in this earlier JSON report of the same
+        /// selection; the others keep its verdicts.
+        #[arg(long, value_name = "FILE", conflicts_with = "merge")]
+        iterate: Option<PathBuf>,
+        /// List the mutants of the selection without judging them.
+        #[arg(long, conflicts_with = "merge")]
+        list: bool,
+        #[arg(long, default_value = "terminal")]
+        format: Format,
+        /// Protocol-parameter file (default: the current mainnet set, embedded in the binary).
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
     /// Show, for every spec rule, the passing and failing fixtures that cover it.
     Coverage {
         #[arg(help = DEFAULT_FIXTURES)]
@@ -283,5 +316,36 @@ fn run(cli: Cli) -> Result<Exit, commands::Error> {
             prefixes,
             format,
         } => commands::coverage(&ws.fixture_paths(&paths)?, &prefixes, format),
+        Command::Mutate {
+            protocols,
+            module,
+            changed_since,
+            shard,
+            merge,
+            iterate,
+            list,
+            format,
+            params,
+        } => {
+            let selection = harness::mutate::Selection {
+                protocols,
+                module,
+                changed_since,
+                shard,
+            };
+            let merge: Vec<PathBuf> = merge.iter().map(|p| ws.path(p)).collect();
+            let root = ws.root.clone().ok_or(commands::Error::NoRoot {
+                cwd: ws.cwd.clone(),
+            })?;
+            commands::mutate(
+                &root,
+                &selection,
+                &merge,
+                file(iterate).as_deref(),
+                list,
+                format,
+                file(params).as_deref(),
+            )
+        }
     }
 }

@@ -228,6 +228,20 @@ pub fn replay_path(path: &Path, params: &Params) -> Result<Replays, Error> {
     })
 }
 
+/// The runs of the fixture or chain at `path` on the deployment of record alone, one per step:
+/// what its scripts of record do, without the traced replay that names rules. A chain stops
+/// after the first step whose acceptance is not the one it expects ([`crate::chain::record_runs`]).
+/// Mutation testing compares these runs, made under a mutant's stand-ins, with the originals'.
+pub fn record_runs(path: &Path, params: &Params) -> Result<Vec<Measured>, Error> {
+    if fixture::is_chain(path) {
+        return crate::chain::record_runs(path, params);
+    }
+    let fixture = fixture::load(path)?;
+    let record = deployment(Build::Record)?;
+    let scenario = resolve::resolve(&fixture, path, record, &params.slot_config)?;
+    Ok(vec![settle(&scenario.tx, params, path)?])
+}
+
 /// Replays one fixture file under `params`.
 pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
     let fixture = fixture::load(path)?;
@@ -354,7 +368,11 @@ pub fn settle(spec: &TxSpec, params: &Params, path: &Path) -> Result<Measured, E
 /// The per-transaction limits a transaction exceeds (the ledger rules the builder cannot check
 /// before evaluation; it checks each output's).
 pub fn over_limits(measured: &Measured, params: &Params) -> Vec<String> {
-    let total = measured.total();
+    limits_exceeded(measured.total(), measured.built.size(), params)
+}
+
+/// The per-transaction limits that `total` execution units and `size` bytes exceed.
+pub fn limits_exceeded(total: ExUnits, size: u64, params: &Params) -> Vec<String> {
     let max = params.max_tx_ex_units;
     let mut over = Vec::new();
     if total.mem > max.mem {
@@ -363,12 +381,8 @@ pub fn over_limits(measured: &Measured, params: &Params) -> Vec<String> {
     if total.steps > max.steps {
         over.push(format!("steps {} > {}", total.steps, max.steps));
     }
-    if measured.built.size() > params.max_tx_size {
-        over.push(format!(
-            "size {} > {}",
-            measured.built.size(),
-            params.max_tx_size
-        ));
+    if size > params.max_tx_size {
+        over.push(format!("size {size} > {}", params.max_tx_size));
     }
     over
 }
