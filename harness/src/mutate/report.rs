@@ -244,7 +244,34 @@ impl Report {
             Format::Json => crate::report::json(&self),
             Format::Markdown => self.markdown(equivalents),
             Format::Terminal => self.terminal(equivalents),
+            Format::Junit => self.junit(equivalents),
         }
+    }
+
+    /// One JUnit case per mutant (suites by module), failing when it survives unexcused.
+    fn junit(&self, equivalents: &Equivalents) -> String {
+        use crate::junit::{self, Case, Failure};
+        let cases = self.mutants.iter().map(|m| {
+            let excused = equivalents.reason(m).is_some();
+            let failure = (m.status == Status::Survived && !excused).then(|| Failure {
+                message: format!("survived: {} → {}", m.before.trim(), m.after.trim()),
+                detail: format!(
+                    "{}:{} in {} ({:?}), nearest rule {}",
+                    m.module,
+                    m.line,
+                    m.function,
+                    m.operator,
+                    m.rule.as_deref().unwrap_or("-")
+                ),
+            });
+            let case = Case {
+                class: m.module.clone(),
+                name: format!("#{} line {} {:?}", m.index, m.line, m.operator),
+                failure,
+            };
+            (m.module.clone(), case)
+        });
+        junit::render("harness mutate", &junit::group(cases))
     }
 
     fn heading(&self) -> String {
