@@ -20,5 +20,7 @@ mod corpus;
 mod eval_paths;
 /// `lib/ledger` reads the V3 script context in the ledger's order.
 mod ledger_layout;
+/// Property tests of the loans payment observer, with a Rust model of its arithmetic.
+mod loans_properties;
 /// Property tests of the swap validators, with their Rust model of swaps.
 mod swaps_properties;
