@@ -7,6 +7,7 @@
 //! beacon functions are protocol code. Adding loans, options or aftermarket means adding a module
 //! with one `Protocol` constant and listing it in [`all`].
 
+pub mod options;
 pub mod proxy;
 pub mod swaps;
 
@@ -312,7 +313,7 @@ pub struct Protocol {
 
 /// Every protocol the harness knows.
 pub fn all() -> &'static [&'static Protocol] {
-    &[&proxy::PROXY, &swaps::SWAPS]
+    &[&proxy::PROXY, &swaps::SWAPS, &options::OPTIONS]
 }
 
 /// The protocol a fixture names.
