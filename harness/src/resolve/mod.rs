@@ -80,6 +80,9 @@ pub struct Ledger {
     pub natives: BTreeMap<Hash28, String>,
     /// Names spent so far, with the step that spent them (for messages).
     pub spent: BTreeMap<String, String>,
+    /// The references of the named outputs spent so far: a later step may still derive a name
+    /// from them (a contract id from the proposal it was bought from), never spend them.
+    pub spent_refs: BTreeMap<String, OutRef>,
 }
 
 /// Resolves a step of a chain (see [`resolve`]): its inputs and reference inputs may also name
@@ -110,6 +113,7 @@ pub fn resolve_in(
         natives: BTreeMap::new(),
         ledger: Vec::new(),
         spent: BTreeMap::new(),
+        spent_refs: BTreeMap::new(),
     };
     if let Some(ledger) = ledger {
         r.enter(ledger);
@@ -177,6 +181,8 @@ struct Resolver<'a> {
     ledger: Vec<(Utxo, Cred)>,
     /// Names earlier steps spent, with the step that spent each.
     spent: BTreeMap<String, String>,
+    /// The references of those names, for derivations only (`out_ref_text`).
+    spent_refs: BTreeMap<String, OutRef>,
     /// Aliases in file order, `ADA` first.
     tokens: Vec<(String, AssetClass)>,
     /// Every UTxO's name and reference, in file order.
@@ -397,6 +403,7 @@ impl Resolver<'_> {
     fn enter(&mut self, ledger: &Ledger) {
         self.keys.extend(ledger.keys.clone());
         self.spent.extend(ledger.spent.clone());
+        self.spent_refs.extend(ledger.spent_refs.clone());
         self.natives.extend(ledger.natives.clone());
         for utxo in &ledger.utxos {
             self.refs.push((utxo.name.clone(), utxo.out_ref));

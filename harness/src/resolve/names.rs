@@ -357,7 +357,10 @@ impl Resolver<'_> {
         if text.contains('#') {
             self.out_ref(text, path)
         } else {
-            self.utxo_ref(text, path)
+            self.utxo_ref(text, path).or_else(|err| {
+                // A chain's earlier step may have spent it: its reference still names it.
+                self.spent_refs.get(text).copied().ok_or(err)
+            })
         }
     }
 
