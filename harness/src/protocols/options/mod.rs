@@ -12,8 +12,10 @@
 //! The payment datum (§3.4) is a two-element list, no constructor: fixtures write it raw,
 //! `{"list": [{"bytes": {"script": "opt_active"}}, {"bytes": {"beacon": "opt_active:contract(p)"}}]}`.
 
+pub mod attack;
+
 use super::{
-    AttackHooks, BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Field,
+    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Field,
     Protocol, ScriptInfo, Type,
 };
 use crate::{
@@ -93,7 +95,7 @@ pub const OPTIONS: Protocol = Protocol {
     }],
     rules: include_str!("../../../rules/options.tsv"),
     rule_prefixes: &["OPT-"],
-    attack: AttackHooks::NONE,
+    attack: attack::HOOKS,
     capacity: CapacityHooks::NONE,
 };
 
