@@ -100,7 +100,11 @@ fn after(
         .map(|i| i.utxo.name.as_str())
         .collect();
     let mut next = ledger.clone();
-    for utxo in next.utxos.iter().filter(|u| spent.contains(&u.name.as_str())) {
+    for utxo in next
+        .utxos
+        .iter()
+        .filter(|u| spent.contains(&u.name.as_str()))
+    {
         next.spent_refs.insert(utxo.name.clone(), utxo.out_ref);
     }
     next.utxos.retain(|u| !spent.contains(&u.name.as_str()));

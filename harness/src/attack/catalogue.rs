@@ -848,7 +848,7 @@ impl<'a> Ctx<'a> {
         // Minting back a bearer token its holder burns (a lone Key NFT) only undoes the burn:
         // the token stays its holder's, no beacon is forged.
         let bearer_burned = |beacon: &AssetClass| {
-            mint_quantity(&self.tx, beacon) < 0
+            mint_quantity(self.tx, beacon) < 0
                 && self
                     .tx
                     .inputs

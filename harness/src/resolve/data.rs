@@ -767,6 +767,7 @@ mod tests {
             natives: BTreeMap::new(),
             ledger: Vec::new(),
             spent: BTreeMap::new(),
+            spent_refs: BTreeMap::new(),
         }
     }
 
