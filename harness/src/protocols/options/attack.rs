@@ -33,7 +33,8 @@ pub const HOOKS: AttackHooks = AttackHooks {
 
 /// The fields of an `ActiveDatum` (`Constr 1`, 14 fields, §3.3).
 fn active_fields(datum: &PlutusData) -> Option<&[PlutusData]> {
-    plutus::as_constr(datum).and_then(|(index, fields)| (index == 1 && fields.len() == 14).then_some(fields))
+    plutus::as_constr(datum)
+        .and_then(|(index, fields)| (index == 1 && fields.len() == 14).then_some(fields))
 }
 
 fn bytes(data: &PlutusData) -> Option<&[u8]> {
@@ -78,9 +79,8 @@ fn owed(output: &Output) -> bool {
 /// the beacons only ever sit in Proposal and Active UTxOs, OPT-PROPOSE-02, OPT-PURCHASE-07).
 fn bearer(asset: &AssetClass, output: &Output) -> bool {
     let options_datum = match &output.datum {
-        Datum::Inline(d) | Datum::Hash(d) => plutus::as_constr(d).is_some_and(|(i, f)| {
-            (i == 0 && f.len() == 13) || (i == 1 && f.len() == 14)
-        }),
+        Datum::Inline(d) | Datum::Hash(d) => plutus::as_constr(d)
+            .is_some_and(|(i, f)| (i == 0 && f.len() == 13) || (i == 1 && f.len() == 14)),
         Datum::None => false,
     };
     asset.1.len() == 32 && !options_datum

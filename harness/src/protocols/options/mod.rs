@@ -15,8 +15,8 @@
 pub mod attack;
 
 use super::{
-    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Field,
-    Protocol, ScriptInfo, Type,
+    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Field, Protocol,
+    ScriptInfo, Type,
 };
 use crate::{
     deploy::Param,
@@ -283,13 +283,41 @@ mod tests {
     #[test]
     fn prefixed_beacons_match_spec() {
         let rows = [
-            (1, ada(), "4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a"),
-            (2, ada(), "dbc1b4c900ffe48d575b5da5c638040125f65db0fe3e24494b76ea986457d986"),
-            (3, ada(), "084fed08b978af4d7d196a7446a86b58009e636b611db16211b65a9aadff29c5"),
-            (1, o(), "01ef62249bb72641bc1b52e26166f2bbcb6daa9afcb49b061479800bf0ea9519"),
-            (1, t(), "8f5827ab4156fad2452d0b11096766fd3c513c25767d1c48dea926cff7236127"),
-            (2, t(), "b573c8fb3a34a53953dbed9bcb4cc9ea5ffe4f908d46d6c0177a8c20507fa756"),
-            (3, t(), "5997de2686856c6bb637df1c090913d5dfc31025b1758e835ea6f53292f8f821"),
+            (
+                1,
+                ada(),
+                "4bf5122f344554c53bde2ebb8cd2b7e3d1600ad631c385a5d7cce23c7785459a",
+            ),
+            (
+                2,
+                ada(),
+                "dbc1b4c900ffe48d575b5da5c638040125f65db0fe3e24494b76ea986457d986",
+            ),
+            (
+                3,
+                ada(),
+                "084fed08b978af4d7d196a7446a86b58009e636b611db16211b65a9aadff29c5",
+            ),
+            (
+                1,
+                o(),
+                "01ef62249bb72641bc1b52e26166f2bbcb6daa9afcb49b061479800bf0ea9519",
+            ),
+            (
+                1,
+                t(),
+                "8f5827ab4156fad2452d0b11096766fd3c513c25767d1c48dea926cff7236127",
+            ),
+            (
+                2,
+                t(),
+                "b573c8fb3a34a53953dbed9bcb4cc9ea5ffe4f908d46d6c0177a8c20507fa756",
+            ),
+            (
+                3,
+                t(),
+                "5997de2686856c6bb637df1c090913d5dfc31025b1758e835ea6f53292f8f821",
+            ),
         ];
         for (prefix, a, expected) in rows {
             assert_eq!(h(prefixed(prefix, &a)), expected, "{prefix}");
@@ -299,10 +327,26 @@ mod tests {
     #[test]
     fn trading_pairs_match_spec_and_are_directional() {
         let rows = [
-            (o(), t(), "038abf5f918a0f73196686d735873be5feb8d3746c2cd7be9b56b1cb8b88d819"),
-            (t(), o(), "79d8ea146e1aa05c8236fc9fdc339dfd1bce8739ce5da9ec6b347872fc5ab018"),
-            (ada(), t(), "1d32f41217e31aad0dbbd3801d12d57f4ae6db84ec88f1f83cbcfcfca56ac630"),
-            (t(), ada(), "035edf07fc543038895fe5c8b6d415fbdefb13571d1d4fab07ec30ee29694126"),
+            (
+                o(),
+                t(),
+                "038abf5f918a0f73196686d735873be5feb8d3746c2cd7be9b56b1cb8b88d819",
+            ),
+            (
+                t(),
+                o(),
+                "79d8ea146e1aa05c8236fc9fdc339dfd1bce8739ce5da9ec6b347872fc5ab018",
+            ),
+            (
+                ada(),
+                t(),
+                "1d32f41217e31aad0dbbd3801d12d57f4ae6db84ec88f1f83cbcfcfca56ac630",
+            ),
+            (
+                t(),
+                ada(),
+                "035edf07fc543038895fe5c8b6d415fbdefb13571d1d4fab07ec30ee29694126",
+            ),
         ];
         for (offer, ask, expected) in rows {
             assert_eq!(h(trading_pair_beacon(&offer, &ask)), expected);
@@ -312,10 +356,22 @@ mod tests {
     #[test]
     fn contract_ids_render_the_index_in_decimal() {
         let rows = [
-            (0, "522c821f25a8feca8cfcfc9711c9cf2eb9ef470a0efaf4bc49c89c53bdb5b576"),
-            (1, "b37adcee88b5f21112fbe4aa7ea8447bb2c8035d82121d64f12a041cae849a0e"),
-            (12, "a62ecd786a4431e7fe4f5b08dada611c07b18faae79c82440564ef12dfa8b631"),
-            (255, "0da3696aee8c5bfd2107e18874557f31608e7914089d776c7855e429d8b18190"),
+            (
+                0,
+                "522c821f25a8feca8cfcfc9711c9cf2eb9ef470a0efaf4bc49c89c53bdb5b576",
+            ),
+            (
+                1,
+                "b37adcee88b5f21112fbe4aa7ea8447bb2c8035d82121d64f12a041cae849a0e",
+            ),
+            (
+                12,
+                "a62ecd786a4431e7fe4f5b08dada611c07b18faae79c82440564ef12dfa8b631",
+            ),
+            (
+                255,
+                "0da3696aee8c5bfd2107e18874557f31608e7914089d776c7855e429d8b18190",
+            ),
         ];
         for (index, expected) in rows {
             assert_eq!(h(contract_id(&at(index))), expected, "#{index}");
@@ -337,7 +393,10 @@ mod tests {
         );
         assert_eq!(names(ACTIVE_REDEEMERS)[1], ("BurnActiveBeacons", 1));
         assert_eq!(names(PROPOSAL_REDEEMERS)[2], ("RegisterProposalScript", 2));
-        assert_eq!(names(OBSERVER_REDEEMERS)[1], ("RegisterAddressObserverScript", 1));
+        assert_eq!(
+            names(OBSERVER_REDEEMERS)[1],
+            ("RegisterAddressObserverScript", 1)
+        );
         assert_eq!(PROPOSAL_DATUM.constructor.fields.len(), 13);
         assert_eq!(ACTIVE_DATUM.constructor.fields.len(), 14);
     }
