@@ -157,18 +157,19 @@ impl<'a> Ctx<'a> {
 
     /// A protocol output holds a beacon; for a protocol without beacons, it sits at one of the
     /// protocol's scripts. (A beacon-less UTxO at a beacon protocol's address is a stray that no
-    /// rule protects: a gift its sender may shape as they like. A bearer token, a Key NFT, is
-    /// value its holder sends anywhere, not a beacon.)
+    /// rule protects: a gift its sender may shape as they like. A bearer token, a Key NFT, away
+    /// from the protocol's scripts is value its holder sends anywhere, not a beacon.)
     fn is_protocol_output(&self, output: &Output) -> bool {
+        let at_script = self.is_protocol_address(&output.address);
         let holds_beacon = output
             .value
             .assets
             .keys()
-            .any(|a| self.is_beacon(a) && !(self.hooks.bearer)(a, output));
+            .any(|a| self.is_beacon(a) && (at_script || !(self.hooks.bearer)(a, output)));
         if self.protocol_has_beacons {
             holds_beacon
         } else {
-            holds_beacon || self.is_protocol_address(&output.address)
+            holds_beacon || at_script
         }
     }
 
