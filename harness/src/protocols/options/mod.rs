@@ -13,10 +13,10 @@
 //! `{"list": [{"bytes": {"script": "opt_active"}}, {"bytes": {"beacon": "opt_active:contract(p)"}}]}`.
 
 pub mod attack;
+pub mod capacity;
 
 use super::{
-    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Field, Protocol,
-    ScriptInfo, Type,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type,
 };
 use crate::{
     deploy::Param,
@@ -96,7 +96,7 @@ pub const OPTIONS: Protocol = Protocol {
     rules: include_str!("../../../rules/options.tsv"),
     rule_prefixes: &["OPT-"],
     attack: attack::HOOKS,
-    capacity: CapacityHooks::NONE,
+    capacity: capacity::HOOKS,
 };
 
 const fn field(name: &'static str, kind: Type) -> Field {
