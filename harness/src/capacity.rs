@@ -151,6 +151,11 @@ pub fn measure(action: &dyn Batch, n: usize, load: Load, params: &Params) -> Res
         }
     })?;
     if !measured.all_ok() {
+        if let Some(over) = out_of_budget(&measured) {
+            let mut p = point(n, &measured, params);
+            p.over = over;
+            return Ok(p);
+        }
         let detail = measured
             .runs
             .iter()
@@ -165,6 +170,24 @@ pub fn measure(action: &dyn Batch, n: usize, load: Load, params: &Params) -> Res
         });
     }
     Ok(point(n, &measured, params))
+}
+
+/// The limits a transaction's failing scripts ran out of, when that is their only failure (the
+/// machine stops a script at the transaction's budget): it does not fit, no script rejected it.
+fn out_of_budget(measured: &Measured) -> Option<Vec<&'static str>> {
+    let mut over = Vec::new();
+    for run in measured.runs.iter().filter(|r| !r.ok) {
+        let error = run.error.as_deref().unwrap_or_default();
+        if !error.contains("went over budget") {
+            return None;
+        }
+        for (limit, word) in [("mem", "Mem -"), ("steps", "CPU -")] {
+            if error.contains(word) && !over.contains(&limit) {
+                over.push(limit);
+            }
+        }
+    }
+    Some(over)
 }
 
 fn point(n: usize, measured: &Measured, params: &Params) -> Point {

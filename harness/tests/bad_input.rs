@@ -667,9 +667,10 @@ fn unknown_protocol_is_reported() {
         "bad_protocol",
         &edit(r#""protocol": "swaps""#, r#""protocol": "swap""#),
     );
-    assert_eq!(
-        message,
-        r#"$.protocol: unknown protocol "swap" (known: proxy, swaps, loans)"#
+    // Protocols registered later follow in the list.
+    assert!(
+        message.starts_with(r#"$.protocol: unknown protocol "swap" (known: proxy, swaps"#),
+        "{message}"
     );
 }
 
@@ -785,7 +786,7 @@ fn unknown_datum_type_lists_the_known_ones() {
         ),
     );
     assert!(
-        message.starts_with(r#"$.utxos.swap1.datum.inline.swap_datum: unknown datum type "swap_datum" (known: ow_swap_datum, tw_swap_datum, loan_ask_datum, loan_offer_datum, loan_active_datum)"#),
+        message.starts_with(r#"$.utxos.swap1.datum.inline.swap_datum: unknown datum type "swap_datum" (known: ow_swap_datum, tw_swap_datum"#),
         "{message}"
     );
 }

@@ -157,13 +157,19 @@ impl<'a> Ctx<'a> {
 
     /// A protocol output holds a beacon; for a protocol without beacons, it sits at one of the
     /// protocol's scripts. (A beacon-less UTxO at a beacon protocol's address is a stray that no
-    /// rule protects: a gift its sender may shape as they like.)
+    /// rule protects: a gift its sender may shape as they like. A bearer token, a Key NFT, away
+    /// from the protocol's scripts is value its holder sends anywhere, not a beacon.)
     fn is_protocol_output(&self, output: &Output) -> bool {
-        let holds_beacon = output.value.assets.keys().any(|a| self.is_beacon(a));
+        let at_script = self.is_protocol_address(&output.address);
+        let holds_beacon = output
+            .value
+            .assets
+            .keys()
+            .any(|a| self.is_beacon(a) && (at_script || !(self.hooks.bearer)(a, output)));
         if self.protocol_has_beacons {
             holds_beacon
         } else {
-            holds_beacon || self.is_protocol_address(&output.address)
+            holds_beacon || at_script
         }
     }
 
@@ -840,7 +846,18 @@ impl<'a> Ctx<'a> {
         if policies.is_empty() {
             policies.extend(self.beacon_policies.iter().map(|p| p.to_vec()));
         }
-        for beacon in known.iter().take(3) {
+        // Minting back a bearer token its holder burns (a lone Key NFT) only undoes the burn:
+        // the token stays its holder's, no beacon is forged.
+        let bearer_burned = |beacon: &AssetClass| {
+            mint_quantity(self.tx, beacon) < 0
+                && self
+                    .tx
+                    .inputs
+                    .iter()
+                    .filter(|i| i.utxo.output.value.assets.contains_key(beacon))
+                    .all(|i| (self.hooks.bearer)(beacon, &i.utxo.output))
+        };
+        for beacon in known.iter().filter(|b| !bearer_burned(b)).take(3) {
             let redeemer = self.mint_redeemer(beacon);
             let (mut tx, _) = self.base();
             add_mint(&mut tx, beacon, 1, redeemer.clone());
@@ -1167,7 +1184,13 @@ impl<'a> Ctx<'a> {
                 to.map(|t| t.saturating_sub(span).max(start + 1)),
             ),
         ];
-        variants.retain(|(_, f, t)| (*f, *t) != (from, to));
+        // An interval inside the honest one admits no time the honest one does not: every time
+        // rule (a bound at or before, at or after some instant) that held still holds.
+        let inside = |f: Option<u64>, t: Option<u64>| {
+            from.is_none_or(|lo| f.is_some_and(|x| x >= lo))
+                && to.is_none_or(|hi| t.is_some_and(|x| x <= hi))
+        };
+        variants.retain(|(_, f, t)| !inside(*f, *t));
         Ok(variants
             .into_iter()
             .map(|(what, f, t)| {

@@ -8,6 +8,7 @@
 //! with one `Protocol` constant and listing it in [`all`].
 
 pub mod loans;
+pub mod options;
 pub mod proxy;
 pub mod swaps;
 
@@ -313,7 +314,7 @@ pub struct Protocol {
 
 /// Every protocol the harness knows.
 pub fn all() -> &'static [&'static Protocol] {
-    &[&proxy::PROXY, &swaps::SWAPS, &loans::LOANS]
+    &[&proxy::PROXY, &swaps::SWAPS, &loans::LOANS, &options::OPTIONS]
 }
 
 /// The protocol a fixture names.
