@@ -12,12 +12,13 @@
 //! The payment datum (§3.3) is a two-element list, not a constructor: fixtures write it raw,
 //! `{"list": [{"bytes": {"script": "loan_active"}}, {"bytes": {"beacon": "loan_active:loan(offer)"}}]}`.
 
+mod attack;
 #[cfg(test)]
 mod resolution;
 
 use super::{
-    AttackHooks, BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Field,
-    Protocol, ScriptInfo, Type,
+    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Field, Protocol,
+    ScriptInfo, Type,
 };
 use crate::{
     deploy::Param,
@@ -122,7 +123,7 @@ pub const LOANS: Protocol = Protocol {
     }],
     rules: include_str!("../../../rules/loans.tsv"),
     rule_prefixes: &["LOAN-"],
-    attack: AttackHooks::NONE,
+    attack: attack::HOOKS,
     capacity: CapacityHooks::NONE,
 };
 
