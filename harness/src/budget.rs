@@ -95,25 +95,29 @@ pub struct Figures {
 }
 
 impl Budget {
-    /// The figures of a replayed fixture: its outcome, and its costs when every script passed.
+    /// The figures of a replayed fixture: its outcome, and its costs when every script passed
+    /// (none when the ledger refused the transaction before its scripts ran).
     pub fn of(replayed: &Replayed) -> Budget {
-        let record = &replayed.record;
         Budget {
             step: replayed.scenario.step.clone(),
             outcome: report::actual_text(&replayed.actual),
-            figures: record.all_ok().then(|| Figures {
-                redeemers: record
-                    .runs
-                    .iter()
-                    .map(|r| RedeemerBudget {
-                        purpose: r.purpose.clone(),
-                        mem: r.mem,
-                        cpu: r.cpu,
-                    })
-                    .collect(),
-                size: record.built.size(),
-                fee: record.built.fee,
-            }),
+            figures: replayed
+                .record
+                .as_ref()
+                .filter(|r| r.all_ok())
+                .map(|record| Figures {
+                    redeemers: record
+                        .runs
+                        .iter()
+                        .map(|r| RedeemerBudget {
+                            purpose: r.purpose.clone(),
+                            mem: r.mem,
+                            cpu: r.cpu,
+                        })
+                        .collect(),
+                    size: record.built.size(),
+                    fee: record.built.fee,
+                }),
         }
     }
 
@@ -416,6 +420,26 @@ pub fn write<T: Serialize>(path: &Path, value: &T) -> Result<(), Error> {
 }
 
 /// Renders the lines that matter (every change, or all lines when `all`).
+/// One JUnit case per fixture and figure (one suite), failing on every change the gate refuses.
+fn render_junit(lines: &[Line]) -> String {
+    use crate::junit::{self, Case, Failure};
+    let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let cases = lines.iter().map(|l| {
+        let failure = (!l.change.passes()).then(|| Failure {
+            message: format!(
+                "{:?}: {} -> {}",
+                l.change,
+                text(&l.baseline),
+                text(&l.current)
+            ),
+            detail: "record intended changes with `harness budget --update`".into(),
+        });
+        let case = Case::at(&format!("{}#{}", l.subject, l.figure), failure);
+        ("budget".to_string(), case)
+    });
+    junit::render("harness budget", &junit::group(cases))
+}
+
 pub fn render(lines: &[Line], format: Format, all: bool) -> String {
     let shown: Vec<&Line> = lines.iter().filter(|l| all || !l.change.passes()).collect();
     let failing = lines.iter().filter(|l| !l.change.passes()).count();
@@ -432,6 +456,7 @@ pub fn render(lines: &[Line], format: Format, all: bool) -> String {
         _ => String::new(),
     };
     match format {
+        Format::Junit => out = render_junit(lines),
         Format::Json => {
             let doc = serde_json::json!({ "lines": shown, "changes": failing });
             out = report::json(&doc);

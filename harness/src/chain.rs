@@ -27,7 +27,9 @@ pub fn replay_chain(path: &Path, params: &Params) -> Result<Replays, Error> {
     for (i, step) in chain.steps.iter().enumerate() {
         let (replayed, traced) = run_step(&chain.fixture(step), step, i, path, params, &ledgers)?;
         let matches = replayed.matches();
-        if replayed.actual == Actual::Ok {
+        if let (Actual::Ok, Some(record), Some(traced)) =
+            (&replayed.actual, &replayed.record, &traced)
+        {
             let moved = |ledger, scenario, run| {
                 after(ledger, scenario, run, &step.tx.outputs).map_err(|message| Error::Chain {
                     path: path.into(),
@@ -36,7 +38,7 @@ pub fn replay_chain(path: &Path, params: &Params) -> Result<Replays, Error> {
                 })
             };
             ledgers = [
-                moved(&ledgers[0], &replayed.scenario, &replayed.record)?,
+                moved(&ledgers[0], &replayed.scenario, record)?,
                 moved(&ledgers[1], &traced.0, &traced.1)?,
             ];
         }
@@ -56,7 +58,7 @@ pub fn replay_chain(path: &Path, params: &Params) -> Result<Replays, Error> {
 }
 
 /// Step `i` resolved and settled on the record and the traced ledgers: its verdict, and the
-/// traced scenario and run.
+/// traced scenario and run (none when the ledger refuses the step's transaction, as it expects).
 fn run_step(
     fixture: &Fixture,
     step: &Step,
@@ -64,7 +66,7 @@ fn run_step(
     path: &Path,
     params: &Params,
     [record, traced]: &[Ledger; 2],
-) -> Result<(Replayed, (Scenario, Measured)), Error> {
+) -> Result<(Replayed, Option<(Scenario, Measured)>), Error> {
     let resolve = |build, ledger| -> Result<Scenario, Error> {
         let deployment = replay::deployment(build)?;
         let mut scenario =
@@ -74,11 +76,14 @@ fn run_step(
         Ok(scenario)
     };
     let scenario = resolve(Build::Record, record)?;
-    let measured = replay::settle(&scenario.tx, params, path)?;
+    let (scenario, measured) = match replay::settle_or_refuse(scenario, params, path)? {
+        Ok(settled) => settled,
+        Err(refused) => return Ok((refused, None)),
+    };
     let traced_scenario = resolve(Build::Traced, traced)?;
     let traced_run = replay::settle(&traced_scenario.tx, params, path)?;
     let replayed = replay::judge(scenario, measured, params, || Ok(traced_run.clone()))?;
-    Ok((replayed, (traced_scenario, traced_run)))
+    Ok((replayed, Some((traced_scenario, traced_run))))
 }
 
 /// The ledger after a step that passed: its spent inputs gone, the outputs `specs` name added
@@ -196,7 +201,7 @@ mod tests {
     }
 
     fn tx_id(step: &Replayed) -> [u8; 32] {
-        *MultiEraTx::decode_for_era(Era::Conway, &step.record.built.bytes)
+        *MultiEraTx::decode_for_era(Era::Conway, &step.record.as_ref().unwrap().built.bytes)
             .unwrap()
             .hash()
     }
@@ -250,7 +255,7 @@ mod tests {
                 index: 1
             }
         );
-        let fee = create.record.built.fee;
+        let fee = create.record.as_ref().unwrap().built.fee;
         assert_eq!(wallet.output.value.lovelace, 20_000_000 - 3_000_000 - fee);
         assert_eq!(input(close, "alice_wallet").out_ref.tx_id, tx_id(update));
         let t: AssetClass = (

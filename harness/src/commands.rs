@@ -98,6 +98,22 @@ pub enum Error {
     #[error("cannot write the report to standard output: {source}")]
     #[diagnostic(code(harness::stdout))]
     Stdout { source: std::io::Error },
+    #[error("`harness {command}` has no JUnit report")]
+    #[diagnostic(
+        code(harness::usage),
+        help(
+            "--format junit is for replay, attack, budget and coverage; use terminal, markdown or json"
+        )
+    )]
+    NoJunit { command: &'static str },
+}
+
+/// Refuses `--format junit` for a command whose report is no list of test cases.
+fn tabular(format: Format, command: &'static str) -> Result<(), Error> {
+    match format {
+        Format::Junit => Err(Error::NoJunit { command }),
+        _ => Ok(()),
+    }
 }
 
 /// One fixture that could not be worked on, listed with the others in [`Error::BadFixtures`].
@@ -372,6 +388,7 @@ pub fn capacity(
     format: Format,
     params: Option<&Path>,
 ) -> Result<Exit, Error> {
+    tabular(format, "capacity")?;
     let params = load_params(params)?;
     let known = protocols::batches();
     let actions: Vec<&dyn Batch> = if actions.is_empty() {
@@ -525,7 +542,7 @@ fn render_capacity(
             }
             out = report::json(&doc);
         }
-        Format::Markdown | Format::Terminal => {
+        Format::Markdown | Format::Terminal | Format::Junit => {
             let _ = writeln!(
                 out,
                 "Limits of `{}`: {} mem, {} steps, {} bytes per transaction.\n",
@@ -635,6 +652,7 @@ pub fn what_if(
     capacity: bool,
     format: Format,
 ) -> Result<Exit, Error> {
+    tabular(format, "what-if")?;
     let base = load_params(base)?;
     let other = Params::load(other)?;
     let files = fixture_files(paths)?;
@@ -682,7 +700,7 @@ pub fn what_if(
                 serde_json::json!({ "base": base.name, "other": other.name, "changes": rows });
             out = report::json(&doc);
         }
-        Format::Markdown | Format::Terminal => {
+        Format::Markdown | Format::Terminal | Format::Junit => {
             let _ = writeln!(
                 out,
                 "| what | under `{}` | under `{}` |\n|---|---|---|",
@@ -779,6 +797,7 @@ pub fn explain(path: &Path, params: Option<&Path>) -> Result<Exit, Error> {
 
 /// `harness scripts`: every deployed script of record.
 pub fn scripts(format: Format) -> Result<Exit, Error> {
+    tabular(format, "scripts")?;
     let deployment = replay::deployment(Build::Record)?;
     let rows: Vec<serde_json::Value> = deployment
         .scripts
@@ -816,7 +835,7 @@ pub fn scripts(format: Format) -> Result<Exit, Error> {
                 );
             }
         }
-        Format::Terminal => {
+        Format::Terminal | Format::Junit => {
             let _ = writeln!(
                 out,
                 "{:<12} {:<56} {:>7}  {:<3}  parameters",
@@ -909,7 +928,10 @@ fn emit(dir: &Path, replayed: &Replayed) -> Result<(), Error> {
     if let Some(step) = &replayed.scenario.step {
         stem = format!("{stem}__{step}");
     }
-    let built = &replayed.record.built;
+    // A transaction the ledger refuses before its scripts run was never built.
+    let Some(built) = replayed.record.as_ref().map(|r| &r.built) else {
+        return Ok(());
+    };
     let envelope = serde_json::json!({
         "type": "Tx ConwayEra",
         "description": replayed.scenario.description,

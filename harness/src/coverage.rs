@@ -52,7 +52,8 @@ impl RuleCoverage {
 }
 
 /// Coverage of every catalogued rule by fixtures given as (path, rules listed, expectation).
-/// A passing fixture covers every rule it lists; a failing fixture covers the rule it must fail for.
+/// A passing fixture covers every rule it lists; a failing fixture covers the rule it must fail
+/// for; a fixture the ledger must refuse covers, as failing, the ledger rules it lists.
 pub fn compute(fixtures: &[(PathBuf, Vec<String>, Expect)]) -> Vec<RuleCoverage> {
     rules::catalogue()
         .iter()
@@ -64,6 +65,12 @@ pub fn compute(fixtures: &[(PathBuf, Vec<String>, Expect)]) -> Vec<RuleCoverage>
                 match expect {
                     Expect::Ok if listed.iter().any(|r| *r == rule.id) => passing.push(name),
                     Expect::Fail(r) if *r == rule.id => failing.push(name),
+                    // The ledger enforces a ledger rule: a refused transaction is its failure.
+                    Expect::Refused(_)
+                        if rule.kind == Kind::Ledger && listed.iter().any(|r| *r == rule.id) =>
+                    {
+                        failing.push(name)
+                    }
                     _ => {}
                 }
             }
@@ -79,11 +86,31 @@ pub fn compute(fixtures: &[(PathBuf, Vec<String>, Expect)]) -> Vec<RuleCoverage>
         .collect()
 }
 
+/// One JUnit case per rule (suites by protocol prefix), failing when it lacks a fixture.
+fn render_junit(table: &[RuleCoverage]) -> String {
+    use crate::junit::{self, Case, Failure};
+    let cases = table.iter().map(|r| {
+        let failure = (!r.complete()).then(|| Failure {
+            message: format!("lacks a {} fixture", r.missing().join(" and a ")),
+            detail: r.summary.to_string(),
+        });
+        let protocol = r.id.split('-').next().unwrap_or(r.id).to_string();
+        let case = Case {
+            class: protocol.clone(),
+            name: r.id.to_string(),
+            failure,
+        };
+        (protocol, case)
+    });
+    junit::render("harness coverage", &junit::group(cases))
+}
+
 /// Renders the coverage table, with the rules that lack fixtures listed last.
 pub fn render(table: &[RuleCoverage], format: Format) -> String {
     let incomplete: Vec<&RuleCoverage> = table.iter().filter(|r| !r.complete()).collect();
     let mut out = String::new();
     match format {
+        Format::Junit => out = render_junit(table),
         Format::Json => {
             let missing: Vec<_> = incomplete
                 .iter()

@@ -94,7 +94,7 @@ fn step(out: &mut String, replayed: &Replayed, validators: &Path) {
         report::expected_text(&replayed.scenario.expect),
         report::actual_text(&replayed.actual)
     );
-    for run in &replayed.record.runs {
+    for run in replayed.runs() {
         let result = if run.ok { "ok" } else { "failed" };
         let _ = writeln!(
             out,

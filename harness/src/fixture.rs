@@ -213,7 +213,7 @@ pub fn is_chain(path: &Path) -> bool {
         .is_some_and(|n| n.ends_with(".chain.json"))
 }
 
-/// `"ok"`, `{"fail": "RULE-ID"}` or `{"unlabelled": "PURPOSE"}`.
+/// `"ok"`, `{"fail": "RULE-ID"}`, `{"unlabelled": "PURPOSE"}` or `{"refused": "LEDGER-RULE"}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExpectSpec {
     /// Every script accepts.
@@ -223,6 +223,8 @@ pub enum ExpectSpec {
     /// The script of this redeemer purpose (`spend swap1`) rejects without naming any rule (a
     /// failed cast, a crash).
     Unlabelled(String),
+    /// The ledger refuses the transaction, for this rule (`OutputTooSmallUTxO`, ...).
+    Refused(crate::ledger::Refusal),
 }
 
 impl<'de> Deserialize<'de> for ExpectSpec {
@@ -231,7 +233,7 @@ impl<'de> Deserialize<'de> for ExpectSpec {
         impl<'de> Visitor<'de> for ExpectVisitor {
             type Value = ExpectSpec;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(r#""ok", {"fail": "RULE-ID"} or {"unlabelled": "PURPOSE"}"#)
+                f.write_str(r#""ok", {"fail": "RULE-ID"}, {"unlabelled": "PURPOSE"} or {"refused": "LEDGER-RULE"}"#)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ExpectSpec, E> {
                 match v {
@@ -240,10 +242,21 @@ impl<'de> Deserialize<'de> for ExpectSpec {
                 }
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ExpectSpec, A::Error> {
-                const KEYS: &[&str] = &["fail", "unlabelled"];
+                const KEYS: &[&str] = &["fail", "unlabelled", "refused"];
                 one_key(map, KEYS, |key, map| match key {
                     "fail" => Ok(ExpectSpec::Fail(map.next_value()?)),
                     "unlabelled" => Ok(ExpectSpec::Unlabelled(map.next_value()?)),
+                    "refused" => {
+                        let name: String = map.next_value()?;
+                        crate::ledger::Refusal::named(&name)
+                            .map(ExpectSpec::Refused)
+                            .ok_or_else(|| {
+                                serde::de::Error::unknown_variant(
+                                    &name,
+                                    &crate::ledger::Refusal::NAMES,
+                                )
+                            })
+                    }
                     _ => Err(serde::de::Error::unknown_variant(key, KEYS)),
                 })
             }
@@ -817,14 +830,14 @@ mod tests {
         let err = with(r#"{"fail": "X", "y": 1}"#, key);
         assert!(
             err.contains(
-                "$.expect: expected only one of the keys `fail`, `unlabelled`, found `fail` and `y`"
+                "$.expect: expected only one of the keys `fail`, `unlabelled`, `refused`, found `fail` and `y`"
             ),
             "{err}"
         );
         let err = with(r#""pass""#, key);
         assert!(
             err.contains(
-                r#"$.expect: invalid value: string "pass", expected "ok", {"fail": "RULE-ID"} or {"unlabelled": "PURPOSE"}"#
+                r#"$.expect: invalid value: string "pass", expected "ok", {"fail": "RULE-ID"}, {"unlabelled": "PURPOSE"} or {"refused": "LEDGER-RULE"}"#
             ),
             "{err}"
         );

@@ -12,8 +12,81 @@ use pallas_codec::minicbor;
 use pallas_crypto::hash::{Hash, Hasher};
 use pallas_primitives::conway::{self, TransactionOutput};
 
+/// A ledger rule a transaction breaks, by the Conway ledger's name for its failure: what a
+/// fixture expects with `{"refused": NAME}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Refusal {
+    /// An output holds less lovelace than its minimum.
+    OutputTooSmallUTxO,
+    /// An output's value is larger than the maximum value size.
+    OutputTooBigUTxO,
+    /// Inputs, mint, withdrawals and refunds do not equal outputs, fee and deposits.
+    ValueNotConservedUTxO,
+    /// A Plutus script the transaction runs has no redeemer.
+    MissingRedeemers,
+    /// A redeemer no Plutus script uses (a key input, a key withdrawal, a native script).
+    ExtraRedeemers,
+    /// The transaction is larger than the maximum transaction size.
+    MaxTxSizeUTxO,
+    /// Its execution units exceed the per-transaction maximum.
+    ExUnitsTooBigUTxO,
+}
+
+impl Refusal {
+    /// Every refusal, in declaration order.
+    pub const ALL: [Refusal; 7] = [
+        Refusal::OutputTooSmallUTxO,
+        Refusal::OutputTooBigUTxO,
+        Refusal::ValueNotConservedUTxO,
+        Refusal::MissingRedeemers,
+        Refusal::ExtraRedeemers,
+        Refusal::MaxTxSizeUTxO,
+        Refusal::ExUnitsTooBigUTxO,
+    ];
+
+    /// Every name, for messages.
+    pub const NAMES: [&'static str; 7] = [
+        "OutputTooSmallUTxO",
+        "OutputTooBigUTxO",
+        "ValueNotConservedUTxO",
+        "MissingRedeemers",
+        "ExtraRedeemers",
+        "MaxTxSizeUTxO",
+        "ExUnitsTooBigUTxO",
+    ];
+
+    /// The ledger's name of the failure.
+    pub fn name(self) -> &'static str {
+        Refusal::NAMES[self as usize]
+    }
+
+    /// The refusal called `name`.
+    pub fn named(name: &str) -> Option<Refusal> {
+        Refusal::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
 /// Why an output cannot be on the ledger.
-pub fn output_violation(output: &TransactionOutput, params: &Params) -> Option<String> {
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Violation {
+    #[error("holds {coin} lovelace, below the minimum {min}")]
+    BelowMinimum { coin: u64, min: u64 },
+    #[error("value size {size} exceeds the maximum {max}")]
+    ValueTooLarge { size: u64, max: u64 },
+}
+
+impl Violation {
+    /// The ledger's failure.
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            Violation::BelowMinimum { .. } => Refusal::OutputTooSmallUTxO,
+            Violation::ValueTooLarge { .. } => Refusal::OutputTooBigUTxO,
+        }
+    }
+}
+
+/// Why an output cannot be on the ledger.
+pub fn output_violation(output: &TransactionOutput, params: &Params) -> Option<Violation> {
     let TransactionOutput::PostAlonzo(o) = output else {
         return None;
     };
@@ -23,14 +96,14 @@ pub fn output_violation(output: &TransactionOutput, params: &Params) -> Option<S
     };
     let min = params.coins_per_utxo_byte.saturating_mul(160 + size);
     if coin < min {
-        return Some(format!("holds {coin} lovelace, below the minimum {min}"));
+        return Some(Violation::BelowMinimum { coin, min });
     }
-    let value_size = minicbor::to_vec(&o.value).map_or(u64::MAX, |b| b.len() as u64);
-    if value_size > params.max_value_size {
-        return Some(format!(
-            "value size {value_size} exceeds the maximum {}",
-            params.max_value_size
-        ));
+    let size = minicbor::to_vec(&o.value).map_or(u64::MAX, |b| b.len() as u64);
+    if size > params.max_value_size {
+        return Some(Violation::ValueTooLarge {
+            size,
+            max: params.max_value_size,
+        });
     }
     None
 }
@@ -110,6 +183,14 @@ mod tests {
     }
 
     #[test]
+    fn refusals_are_named_as_the_ledger_names_them() {
+        for refusal in Refusal::ALL {
+            assert_eq!(Refusal::named(refusal.name()), Some(refusal));
+        }
+        assert_eq!(Refusal::named("OutputTooSmall"), None);
+    }
+
+    #[test]
     fn dust_fills_the_value_up_to_the_limit() {
         let params = Params::mainnet().unwrap();
         let mut full = output(2_000_000);
@@ -133,6 +214,16 @@ mod tests {
         // 4 bytes' worth below the deposit.
         let exact = need - 4 * params.coins_per_utxo_byte;
         assert_eq!(at(exact), None);
-        assert!(at(exact - 1).unwrap().contains("below the minimum"));
+        assert_eq!(
+            at(exact - 1),
+            Some(Violation::BelowMinimum {
+                coin: exact - 1,
+                min: exact
+            })
+        );
+        assert_eq!(
+            at(exact - 1).unwrap().refusal().name(),
+            "OutputTooSmallUTxO"
+        );
     }
 }

@@ -20,6 +20,7 @@ pub mod deploy;
 pub mod eval;
 pub mod explain;
 pub mod fixture;
+pub mod junit;
 pub mod keys;
 pub mod ledger;
 pub mod parallel;

@@ -10,6 +10,7 @@ use crate::{
     deploy::{Build, Deployment},
     eval::{self, RedeemerRun},
     fixture,
+    ledger::Refusal,
     params::{ExUnits, Params},
     resolve,
     scenario::{Expect, Scenario, TxSpec},
@@ -124,14 +125,17 @@ pub enum Actual {
     OverLimit { limits: Vec<String> },
     /// A chain's step never reached: an earlier step did not do what it expected.
     NotRun,
+    /// The ledger refuses the transaction before any script runs (the builder's diagnostic).
+    Refused { refusal: Refusal, reason: String },
 }
 
 /// The verdict on one fixture.
 #[derive(Debug, Clone)]
 pub struct Replayed {
     pub scenario: Scenario,
-    /// The deployment of record's run: the figures that count.
-    pub record: Measured,
+    /// The deployment of record's run: the figures that count (none when the ledger refuses
+    /// the transaction before its scripts run).
+    pub record: Option<Measured>,
     pub actual: Actual,
     /// Limits the transaction exceeds (memory, steps, size).
     pub over_limits: Vec<String>,
@@ -150,10 +154,12 @@ impl Replayed {
             (Expect::Unlabelled(purpose), Actual::Fail { rules }) => {
                 rules.is_empty()
                     && self
-                        .record
-                        .runs
-                        .iter()
+                        .runs()
                         .any(|r| !r.ok && r.purpose.starts_with(purpose.as_str()))
+            }
+            (Expect::Refused(expected), Actual::Refused { refusal, .. }) => expected == refusal,
+            (Expect::Refused(expected), Actual::OverLimit { limits }) => {
+                limits.iter().any(|l| limit_refusal(l) == *expected)
             }
             (Expect::Fail(rule), Actual::Fail { rules }) => {
                 let via = crate::rules::find(rule)
@@ -165,6 +171,34 @@ impl Replayed {
             }
             _ => false,
         }
+    }
+
+    /// The record run's redeemers (none for a refused transaction).
+    pub fn runs(&self) -> impl Iterator<Item = &RedeemerRun> {
+        self.record.iter().flat_map(|m| &m.runs)
+    }
+
+    /// The verdict on a transaction the ledger refuses before its scripts run.
+    pub fn refused(scenario: Scenario, source: &tx::Error) -> Option<Replayed> {
+        Some(Replayed {
+            scenario,
+            record: None,
+            actual: Actual::Refused {
+                refusal: source.refusal()?,
+                reason: source.to_string(),
+            },
+            over_limits: Vec::new(),
+            traced: None,
+        })
+    }
+}
+
+/// The ledger's failure for an exceeded limit of [`over_limits`] (`size …` or `mem`/`steps …`).
+fn limit_refusal(limit: &str) -> Refusal {
+    if limit.starts_with("size") {
+        Refusal::MaxTxSizeUTxO
+    } else {
+        Refusal::ExUnitsTooBigUTxO
     }
 }
 
@@ -199,12 +233,34 @@ pub fn replay_file(path: &Path, params: &Params) -> Result<Replayed, Error> {
     let fixture = fixture::load(path)?;
     let record = deployment(Build::Record)?;
     let scenario = resolve::resolve(&fixture, path, record, &params.slot_config)?;
-    let measured = settle(&scenario.tx, params, path)?;
+    let (scenario, measured) = match settle_or_refuse(scenario, params, path)? {
+        Ok(settled) => settled,
+        Err(refused) => return Ok(refused),
+    };
     judge(scenario, measured, params, || {
         let traced = deployment(Build::Traced)?;
         let traced_scenario = resolve::resolve(&fixture, path, traced, &params.slot_config)?;
         settle(&traced_scenario.tx, params, path)
     })
+}
+
+/// The scenario's transaction settled, or, when the fixture expects the ledger to refuse it and
+/// the builder finds a ledger rule broken, the verdict on that refusal (right or wrong rule).
+pub fn settle_or_refuse(
+    scenario: Scenario,
+    params: &Params,
+    path: &Path,
+) -> Result<Result<(Scenario, Measured), Replayed>, Error> {
+    match settle(&scenario.tx, params, path) {
+        Ok(measured) => Ok(Ok((scenario, measured))),
+        Err(Error::Build { source, path }) => match scenario.expect {
+            Expect::Refused(_) => Replayed::refused(scenario, &source)
+                .map(Err)
+                .ok_or(Error::Build { source, path }),
+            _ => Err(Error::Build { source, path }),
+        },
+        Err(other) => Err(other),
+    }
 }
 
 /// The verdict on a scenario measured with the deployment of record; `traced` gives the same
@@ -217,7 +273,7 @@ pub fn judge(
     traced: impl FnOnce() -> Result<Measured, Error>,
 ) -> Result<Replayed, Error> {
     let over_limits = over_limits(&measured, params);
-    let wants_failure = scenario.expect != Expect::Ok;
+    let wants_failure = matches!(scenario.expect, Expect::Fail(_) | Expect::Unlabelled(_));
     let mut traced_runs = None;
     let actual = if measured.all_ok() && !wants_failure {
         if over_limits.is_empty() {
@@ -237,7 +293,7 @@ pub fn judge(
     };
     Ok(Replayed {
         scenario,
-        record: measured,
+        record: Some(measured),
         actual,
         over_limits,
         traced: traced_runs,

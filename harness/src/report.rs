@@ -5,6 +5,7 @@
 //! collateral.
 
 use crate::{
+    junit,
     params::Params,
     replay::{Actual, Replayed, Replays},
     scenario::Expect,
@@ -18,6 +19,8 @@ pub enum Format {
     Terminal,
     Markdown,
     Json,
+    /// JUnit XML, for CI test reporters (replay, attack and the budget gate).
+    Junit,
 }
 
 impl std::str::FromStr for Format {
@@ -27,8 +30,9 @@ impl std::str::FromStr for Format {
             "terminal" | "text" => Ok(Format::Terminal),
             "markdown" | "md" => Ok(Format::Markdown),
             "json" => Ok(Format::Json),
+            "junit" => Ok(Format::Junit),
             other => Err(format!(
-                "unknown format `{other}` (expected terminal, markdown or json)"
+                "unknown format `{other}` (expected terminal, markdown, json or junit)"
             )),
         }
     }
@@ -73,8 +77,14 @@ pub struct ScenarioLine {
 
 /// Summarises a replay for reporting.
 pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
-    let total = replayed.record.total();
-    let built = &replayed.record.built;
+    let total = replayed
+        .record
+        .as_ref()
+        .map(|r| r.total())
+        .unwrap_or_default();
+    let (size, fee, collateral) = replayed.record.as_ref().map_or((0, 0, 0), |r| {
+        (r.built.size(), r.built.fee, r.built.collateral)
+    });
     let share = |a: u64, b: u64| {
         if b == 0 {
             0.0
@@ -91,9 +101,7 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
         actual: replayed.actual.clone(),
         matches: replayed.matches(),
         redeemers: replayed
-            .record
-            .runs
-            .iter()
+            .runs()
             .map(|r| RedeemerLine {
                 purpose: r.purpose.clone(),
                 ok: r.ok,
@@ -107,10 +115,10 @@ pub fn line(replayed: &Replayed, params: &Params) -> ScenarioLine {
         cpu: total.steps,
         mem_share: share(total.mem, params.max_tx_ex_units.mem),
         cpu_share: share(total.steps, params.max_tx_ex_units.steps),
-        size: built.size(),
-        size_share: share(built.size(), params.max_tx_size),
-        fee: built.fee,
-        collateral: built.collateral,
+        size,
+        size_share: share(size, params.max_tx_size),
+        fee,
+        collateral,
     }
 }
 
@@ -120,6 +128,7 @@ pub fn expected_text(expect: &Expect) -> String {
         Expect::Ok => "ok".into(),
         Expect::Fail(rule) => format!("fail {rule}"),
         Expect::Unlabelled(purpose) => format!("fail without a rule ({purpose})"),
+        Expect::Refused(refusal) => format!("refused by the ledger ({})", refusal.name()),
     }
 }
 
@@ -147,6 +156,7 @@ pub fn actual_text(actual: &Actual) -> String {
         Actual::Fail { rules } => format!("fail {}", rules.join(", ")),
         Actual::OverLimit { limits } => format!("over limit: {}", limits.join(", ")),
         Actual::NotRun => "not run (an earlier step did not do what it expected)".into(),
+        Actual::Refused { refusal, .. } => format!("refused by the ledger ({})", refusal.name()),
     }
 }
 
@@ -188,6 +198,16 @@ pub fn render(lines: &[ScenarioLine], params: &Params, format: Format) -> String
             let doc = serde_json::json!({ "params": params.name, "scenarios": lines, "summary": summary(lines) });
             json(&doc)
         }
+        Format::Junit => junit::render(
+            "harness replay",
+            &junit::group(lines.iter().map(|l| {
+                let failure = (!l.matches).then(|| junit::Failure {
+                    message: format!("expected {}, actual {}", l.expected, actual_text(&l.actual)),
+                    detail: terminal(std::slice::from_ref(l), params),
+                });
+                (l.protocol.clone(), junit::Case::at(&l.fixture, failure))
+            })),
+        ),
     }
 }
 
@@ -244,6 +264,11 @@ fn terminal(lines: &[ScenarioLine], params: &Params) -> String {
             l.expected,
             actual_text(&l.actual)
         );
+        if let Actual::Refused { reason, .. } = &l.actual {
+            // Never built: no redeemer ran, and there is no size or fee.
+            let _ = writeln!(out, "      the builder: {reason}\n");
+            continue;
+        }
         let width = l
             .redeemers
             .iter()

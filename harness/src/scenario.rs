@@ -15,6 +15,8 @@ pub enum Expect {
     /// The script of the redeemer whose purpose starts with this (`spend swap1`) rejects it,
     /// and the traced build names no rule: a rejection without a label.
     Unlabelled(String),
+    /// The ledger refuses the transaction for this rule, whatever its scripts do.
+    Refused(crate::ledger::Refusal),
 }
 
 impl From<crate::fixture::ExpectSpec> for Expect {
@@ -24,6 +26,7 @@ impl From<crate::fixture::ExpectSpec> for Expect {
             ExpectSpec::Ok => Expect::Ok,
             ExpectSpec::Fail(rule) => Expect::Fail(rule),
             ExpectSpec::Unlabelled(purpose) => Expect::Unlabelled(purpose),
+            ExpectSpec::Refused(refusal) => Expect::Refused(refusal),
         }
     }
 }

@@ -655,7 +655,7 @@ fn unknown_expectation_is_reported() {
     );
     assert!(
         message.starts_with(
-            r#"$.expect: invalid value: string "pass", expected "ok", {"fail": "RULE-ID"} or {"unlabelled": "PURPOSE"}"#
+            r#"$.expect: invalid value: string "pass", expected "ok", {"fail": "RULE-ID"}, {"unlabelled": "PURPOSE"} or {"refused": "LEDGER-RULE"}"#
         ),
         "{message}"
     );
@@ -669,7 +669,7 @@ fn unknown_protocol_is_reported() {
     );
     assert_eq!(
         message,
-        r#"$.protocol: unknown protocol "swap" (known: proxy, swaps)"#
+        r#"$.protocol: unknown protocol "swap" (known: proxy, swaps, loans)"#
     );
 }
 
@@ -785,7 +785,7 @@ fn unknown_datum_type_lists_the_known_ones() {
         ),
     );
     assert!(
-        message.starts_with(r#"$.utxos.swap1.datum.inline.swap_datum: unknown datum type "swap_datum" (known: ow_swap_datum, tw_swap_datum)"#),
+        message.starts_with(r#"$.utxos.swap1.datum.inline.swap_datum: unknown datum type "swap_datum" (known: ow_swap_datum, tw_swap_datum, loan_ask_datum, loan_offer_datum, loan_active_datum)"#),
         "{message}"
     );
 }

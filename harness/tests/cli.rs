@@ -113,6 +113,45 @@ fn replay_exits_zero_when_every_outcome_is_expected() {
     assert!(stdout.contains("0 failed"), "{stdout}");
 }
 
+/// `{"refused": LEDGER-RULE}` is checked: the right refusal passes, another refusal or none is a
+/// mismatch, an unknown name is bad input naming the known ones.
+#[test]
+fn a_ledger_refusal_is_checked_for_its_rule() {
+    let dir = scratch("refused");
+    let below_min = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/swaps/one_way/ledger/ledger_refuses_swap_below_min_utxo.json");
+    let out = harness(&["replay", &below_min.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).0);
+    assert_mentions(
+        &text(&out).0,
+        &["the builder: output 0: holds 1000000 lovelace, below the minimum"],
+    );
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&below_min).unwrap()).unwrap();
+    json["expect"] = serde_json::json!({"refused": "ValueNotConservedUTxO"});
+    let other = dir.join("other.json");
+    std::fs::write(&other, json.to_string()).unwrap();
+    let out = harness(&["replay", &other.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_mentions(
+        &text(&out).0,
+        &[
+            "expected refused by the ledger (ValueNotConservedUTxO), actual refused by the ledger (OutputTooSmallUTxO)",
+        ],
+    );
+    let fine = with_expectation(&dir, "[]", r#"{"refused": "OutputTooSmallUTxO"}"#);
+    let out = harness(&["replay", &fine]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_mentions(&text(&out).0, &["actual ok"]);
+    let unknown = with_expectation(&dir, "[]", r#"{"refused": "TooSmall"}"#);
+    let out = harness(&["replay", &unknown]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_mentions(
+        &text(&out).1,
+        &["TooSmall", "OutputTooSmallUTxO", "ExUnitsTooBigUTxO"],
+    );
+}
+
 #[test]
 fn replay_exits_one_on_a_mismatch() {
     let dir = scratch("mismatch");
@@ -129,6 +168,73 @@ fn replay_exits_one_on_a_mismatch() {
             && stdout.contains("expected fail SWAP-OW-CREATE-12, actual ok"),
         "{stdout}"
     );
+}
+
+/// `--format junit` is read by a real JUnit consumer (the `junit-parser` crate): one case per
+/// fixture, the mismatch a failure carrying expected and actual, the counts those of the replay.
+#[test]
+fn replay_junit_is_read_by_a_junit_consumer() {
+    let dir = scratch("junit");
+    let mismatch = with_expectation(
+        &dir,
+        r#"["SWAP-OW-CREATE-12"]"#,
+        r#"{"fail": "SWAP-OW-CREATE-12"}"#,
+    );
+    let fill = example("fill");
+    let out = harness(&["replay", &mismatch, &fill, "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = junit_parser::from_reader(std::io::Cursor::new(out.stdout)).expect("JUnit XML");
+    let json = json_ok(&["replay", &fill, "--format", "json"]);
+    let fills = json["scenarios"].as_array().expect("scenarios").len() as u64;
+    assert_eq!(report.tests, fills + 1);
+    assert_eq!(report.failures, 1);
+    let suite = &report.suites[0];
+    assert_eq!(suite.name, "swaps");
+    let failed: Vec<_> = suite
+        .cases
+        .iter()
+        .filter(|c| c.status.is_failure())
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].original_name, "changed.json");
+    let failure = failed[0].status.failure_as_ref();
+    assert_eq!(
+        failure.message,
+        "expected fail SWAP-OW-CREATE-12, actual ok"
+    );
+    assert!(failure.text.contains("MISMATCH"), "{}", failure.text);
+    let out = harness(&["scripts", "--format", "junit"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_mentions(&text(&out).1, &["has no JUnit report"]);
+}
+
+/// The attack, budget and coverage reports in JUnit are read by the same consumer: one case per
+/// fixture and attack class, per budget figure, per rule.
+#[test]
+fn attack_budget_and_coverage_junit_are_read_by_a_junit_consumer() {
+    let fixture = example("create/create_one_token_to_ada.json");
+    let read = |args: &[&str]| {
+        let out = harness(args);
+        let report = junit_parser::from_reader(std::io::Cursor::new(out.stdout)).expect("JUnit");
+        (out.status.code(), report)
+    };
+    let (code, attack) = read(&["attack", &fixture, "--limit", "1", "--format", "junit"]);
+    assert_eq!(code, Some(0));
+    assert!(attack.tests > 1 && attack.failures == 0, "{attack:?}");
+    assert!(attack.suites.iter().any(|s| s.name == "redirect"));
+    let (code, budget) = read(&["budget", "--check", &fixture, "--format", "junit"]);
+    assert_eq!(code, Some(0));
+    assert!(budget.tests > 1 && budget.failures == 0, "{budget:?}");
+    let (code, coverage) = read(&[
+        "coverage",
+        &example("create"),
+        "--rules",
+        "SWAP-OW-",
+        "--format",
+        "junit",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(coverage.failures > 0 && coverage.failures < coverage.tests);
 }
 
 #[test]
@@ -638,7 +744,8 @@ fn a_closed_stdout_ends_the_program_quietly() {
     for read_first in [0, 16] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_harness"))
             .current_dir(&root)
-            .args(["coverage", "--format", "json"])
+            // Only the landed protocols' rules, whose coverage is complete (exit 0).
+            .args(["coverage", "--rules", "SWAP-", "--format", "json"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -70,9 +70,7 @@ fn outcome(replayed: &Replayed, params: &Params) -> Option<String> {
     }
     let line = report::line(replayed, params);
     let errors: Vec<String> = replayed
-        .record
-        .runs
-        .iter()
+        .runs()
         .filter(|r| !r.ok)
         .map(|r| format!("{}: {}", r.purpose, r.error.clone().unwrap_or_default()))
         .collect();
@@ -85,7 +83,8 @@ fn outcome(replayed: &Replayed, params: &Params) -> Option<String> {
 }
 
 fn round_trip(replayed: &Replayed) -> Option<String> {
-    let bytes = &replayed.record.built.bytes;
+    // A transaction the ledger refuses before its scripts run was never built.
+    let bytes = &replayed.record.as_ref()?.built.bytes;
     let decoded: conway::Tx = match minicbor::decode(bytes) {
         Ok(tx) => tx,
         Err(err) => return Some(format!("transaction does not decode: {err}")),

@@ -395,7 +395,38 @@ pub fn render(reports: &[AttackReport], format: Format) -> String {
         }
         Format::Terminal => render_text(reports, false),
         Format::Markdown => render_text(reports, true),
+        Format::Junit => render_junit(reports),
     }
+}
+
+/// One JUnit case per fixture and class (suites by class), failing on any accepted attack or
+/// engine error.
+fn render_junit(reports: &[AttackReport]) -> String {
+    use crate::junit::{self, Case, Failure};
+    let cases = reports.iter().flat_map(|report| {
+        report.classes.iter().map(|c| {
+            let findings: Vec<String> = c
+                .accepted
+                .iter()
+                .map(|a| format!("accepted: {}\n{}", a.description, a.fixture))
+                .chain(c.errors.iter().map(|e| format!("error: {e}")))
+                .collect();
+            let failure = (!findings.is_empty()).then(|| Failure {
+                message: format!(
+                    "{} accepted, {} error(s) of {} tried",
+                    c.accepted.len(),
+                    c.errors.len(),
+                    c.tried
+                ),
+                detail: findings.join("\n\n"),
+            });
+            (
+                c.class.name().to_string(),
+                Case::at(&report.fixture, failure),
+            )
+        })
+    });
+    junit::render("harness attack", &junit::group(cases))
 }
 
 fn render_text(reports: &[AttackReport], markdown: bool) -> String {

@@ -239,6 +239,7 @@ impl Resolver<'_> {
                 "expected the purpose of the redeemer that fails (\"spend swap1\", \"mint <policy>\"), found an empty string",
             )),
             ExpectSpec::Unlabelled(purpose) => Ok(Expect::Unlabelled(purpose.clone())),
+            ExpectSpec::Refused(refusal) => Ok(Expect::Refused(*refusal)),
             ExpectSpec::Fail(id) => {
                 let path = "$.expect.fail";
                 if !f.rules.contains(id) {

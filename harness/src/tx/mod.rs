@@ -24,6 +24,7 @@ pub use encode::{address_bytes, datum_hash, tx_output};
 pub use outputs::{Imbalance, asset_label};
 pub use scripts::script_hash;
 
+use crate::ledger::Refusal;
 use crate::{
     keys::Key,
     params::{ExUnits, Params},
@@ -126,12 +127,33 @@ pub enum Error {
     #[diagnostic(code(harness::tx::policy_length))]
     PolicyLength { policy: Vec<u8> },
     /// A ledger rule on one output: the minimum lovelace or the maximum value size.
-    #[error("output {index}: {reason}")]
+    #[error("output {index}: {violation}")]
     #[diagnostic(code(harness::tx::output))]
-    Output { index: usize, reason: String },
+    Output {
+        index: usize,
+        violation: crate::ledger::Violation,
+    },
     #[error("cannot encode the transaction: {0}")]
     #[diagnostic(code(harness::tx::encode))]
     Encode(#[from] minicbor::encode::Error<Infallible>),
+}
+
+impl Error {
+    /// The ledger rule the transaction breaks, when it is well formed but the ledger would
+    /// refuse it (what a fixture may expect); `None` for a fixture the harness cannot build.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            Error::Unbalanced { .. } | Error::Short { .. } => Some(Refusal::ValueNotConservedUTxO),
+            Error::MissingRedeemer(_) | Error::ScriptWithoutRedeemer(_) => {
+                Some(Refusal::MissingRedeemers)
+            }
+            Error::UnexpectedRedeemer(_)
+            | Error::NativeScriptRedeemer { .. }
+            | Error::KeyWithdrawalRedeemer { .. } => Some(Refusal::ExtraRedeemers),
+            Error::Output { violation, .. } => Some(violation.refusal()),
+            _ => None,
+        }
+    }
 }
 
 /// A redeemer of the transaction and what it is for.

@@ -20,12 +20,12 @@ pub(super) fn outputs(
         .iter()
         .map(tx_output)
         .collect::<Result<Vec<_>, _>>()?;
-    if let Some((index, reason)) = outputs
+    if let Some((index, violation)) = outputs
         .iter()
         .enumerate()
         .find_map(|(i, o)| Some((i, crate::ledger::output_violation(o, params)?)))
     {
-        return Err(Error::Output { index, reason });
+        return Err(Error::Output { index, violation });
     }
     Ok(outputs)
 }

@@ -12,7 +12,7 @@
 //! The payment datum (§3.3) is a two-element list, not a constructor: fixtures write it raw,
 //! `{"list": [{"bytes": {"script": "loan_active"}}, {"bytes": {"beacon": "loan_active:loan(offer)"}}]}`.
 
-mod attack;
+pub mod attack;
 #[cfg(test)]
 mod resolution;
 
