@@ -98,6 +98,15 @@ pub enum Error {
     #[error("cannot write the report to standard output: {source}")]
     #[diagnostic(code(harness::stdout))]
     Stdout { source: std::io::Error },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Blueprint(#[from] crate::blueprint::Error),
+    #[error("{}: cannot write: {source}", path.display())]
+    #[diagnostic(code(harness::io))]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("`harness {command}` has no JUnit report")]
     #[diagnostic(
         code(harness::usage),
@@ -267,7 +276,9 @@ pub fn replay(
     let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
-    for replays in parallel::map(&files, |file| replay::replay_path(file, &params)) {
+    for replays in parallel::map_shown("replay: files", &files, |file| {
+        replay::replay_path(file, &params)
+    }) {
         match replays {
             Ok(replays) => {
                 if let Some(dir) = emit_cbor {
@@ -339,7 +350,9 @@ pub fn budget(
     let files = fixture_files(paths)?;
     let mut lines = Vec::new();
     let mut failures = Vec::new();
-    let replays = parallel::map(&files, |file| replay::replay_path(file, &params));
+    let replays = parallel::map_shown("replay: files", &files, |file| {
+        replay::replay_path(file, &params)
+    });
     for (file, replays) in files.iter().zip(replays) {
         let replays = match replays {
             Ok(replays) => replays,
@@ -429,7 +442,7 @@ pub fn capacity(
             );
         }
     };
-    let table = parallel::map(&actions, |&action| {
+    let table = parallel::map_shown("capacity: actions", &actions, |&action| {
         capacity::search(
             action,
             Load::Honest,
@@ -448,7 +461,7 @@ pub fn capacity(
                 .flatten()
                 .collect();
         let pairs: Vec<(&dyn Batch, &Capacity)> = actions.iter().copied().zip(&table).collect();
-        let rows = parallel::map(&pairs, |&(action, honest)| {
+        let rows = parallel::map_shown("capacity: dust", &pairs, |&(action, honest)| {
             let progress = progress(action, Load::Dust);
             capacity::adversarial(action, honest, &entries, &params, progress)
         })
@@ -753,7 +766,7 @@ pub fn attack(
     let files = fixture_files(paths)?;
     let mut reports = Vec::with_capacity(files.len());
     let mut failures = Vec::new();
-    for report in parallel::map(&files, |file| {
+    for report in parallel::map_shown("attack: files", &files, |file| {
         crate::attack::attack_file(file, &params, limit)
     }) {
         match report {
@@ -796,6 +809,127 @@ pub fn explain(path: &Path, params: Option<&Path>) -> Result<Exit, Error> {
 }
 
 /// `harness scripts`: every deployed script of record.
+/// `harness report`: replays the fixtures under `paths`, runs up to `attacks` attacks per class
+/// and fixture (none for 0) and, with `capacity`, every action's capacity search and curve, and
+/// writes the page ([`crate::html`]) to `out/index.html`.
+pub fn html_report(
+    paths: &[PathBuf],
+    out: &Path,
+    attacks: usize,
+    capacity: bool,
+    params: Option<&Path>,
+) -> Result<Exit, Error> {
+    let params = load_params(params)?;
+    let files = fixture_files(paths)?;
+    let mut replays = Vec::with_capacity(files.len());
+    let mut budget = Vec::new();
+    let mut failures = Vec::new();
+    for (file, replayed) in files
+        .iter()
+        .zip(parallel::map_shown("replay: files", &files, |file| {
+            replay::replay_path(file, &params)
+        }))
+    {
+        match replayed {
+            Ok(r) => {
+                budget.extend(budget::against_baseline(file, &r, false)?);
+                replays.push(r);
+            }
+            Err(err) => failures.push(err.into()),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(Error::BadFixtures {
+            done: "replayed",
+            failures,
+        });
+    }
+    let covered: Vec<_> = replays
+        .iter()
+        .flat_map(|r| &r.steps)
+        .map(|r| {
+            (
+                PathBuf::from(r.scenario.subject()),
+                r.scenario.rules.clone(),
+                r.scenario.expect.clone(),
+            )
+        })
+        .collect();
+    let attacked = if attacks == 0 {
+        Vec::new()
+    } else {
+        parallel::map_shown("attack: files", &files, |file| {
+            crate::attack::attack_file(file, &params, Some(attacks))
+        })
+        .into_iter()
+        .filter_map(Result::ok)
+        .flatten()
+        .collect()
+    };
+    let curves = if capacity {
+        curves(&params)?
+    } else {
+        Vec::new()
+    };
+    let deployment = replay::deployment(Build::Record)?;
+    let page = crate::html::page(&crate::html::Figures {
+        params: &params,
+        deployment,
+        replays: &replays,
+        budget: &budget,
+        coverage: &coverage::compute(&covered),
+        attacks: &attacked,
+        curves: &curves,
+    });
+    std::fs::create_dir_all(out).map_err(|source| Error::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let path = out.join("index.html");
+    std::fs::write(&path, page).map_err(|source| Error::Write { path, source })?;
+    Ok(Exit::Success)
+}
+
+/// Every protocol's actions: their capacity, and their figures at a quarter, half and three
+/// quarters of it, at it and one beyond.
+fn curves(params: &Params) -> Result<Vec<crate::html::Curve>, Error> {
+    let actions: Vec<(&'static str, &dyn Batch)> = protocols::all()
+        .iter()
+        .flat_map(|p| (p.capacity.batches)().into_iter().map(move |b| (p.name, b)))
+        .collect();
+    parallel::map_shown("capacity: actions", &actions, |&(protocol, action)| {
+        let capacity = capacity::search(action, Load::Honest, params, |_| {})?;
+        let fits = capacity.fits();
+        let mut sizes = vec![1, fits / 4, fits / 2, 3 * fits / 4, fits, fits + 1];
+        sizes.retain(|&n| n > 0);
+        sizes.dedup();
+        let points = sizes
+            .into_iter()
+            .filter_map(|n| capacity::measure(action, n, Load::Honest, params).ok())
+            .collect();
+        Ok(crate::html::Curve {
+            protocol,
+            capacity,
+            points,
+        })
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Writes the deployed blueprint ([`crate::blueprint`]) to `out`, or prints it.
+pub fn blueprint(out: Option<&Path>) -> Result<Exit, Error> {
+    let text = report::json(&crate::blueprint::of_record()?);
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?,
+        None => print(&text)?,
+    }
+    Ok(Exit::Success)
+}
+
 pub fn scripts(format: Format) -> Result<Exit, Error> {
     tabular(format, "scripts")?;
     let deployment = replay::deployment(Build::Record)?;

@@ -139,16 +139,11 @@ impl Deployment {
 
     /// The deployment of one build, made once per process.
     pub fn of(build: Build) -> Result<&'static Deployment, String> {
-        let (cell, json) = match build {
-            Build::Record => (
-                &RECORD,
-                include_str!(concat!(env!("OUT_DIR"), "/plutus.json")),
-            ),
-            Build::Traced => (
-                &TRACED,
-                include_str!(concat!(env!("OUT_DIR"), "/plutus-traced.json")),
-            ),
+        let cell = match build {
+            Build::Record => &RECORD,
+            Build::Traced => &TRACED,
         };
+        let json = blueprint_json(build);
         cell.get_or_init(|| {
             crate::parallel::on_large_stack(|| {
                 Deployment::from_blueprint(build, json).map_err(|e| e.to_string())
@@ -208,6 +203,14 @@ impl Deployment {
     /// The script a fixture calls `name`.
     pub fn script(&self, name: &str) -> Option<&DeployedScript> {
         self.scripts.iter().find(|s| s.name == name)
+    }
+}
+
+/// The compiled CIP-57 blueprint of a build (`build.rs` writes it; parameters unapplied).
+pub fn blueprint_json(build: Build) -> &'static str {
+    match build {
+        Build::Record => include_str!(concat!(env!("OUT_DIR"), "/plutus.json")),
+        Build::Traced => include_str!(concat!(env!("OUT_DIR"), "/plutus-traced.json")),
     }
 }
 

@@ -11,6 +11,7 @@
 )]
 
 pub mod attack;
+pub mod blueprint;
 pub mod budget;
 pub mod capacity;
 pub mod chain;
@@ -20,12 +21,14 @@ pub mod deploy;
 pub mod eval;
 pub mod explain;
 pub mod fixture;
+pub mod html;
 pub mod junit;
 pub mod keys;
 pub mod ledger;
 pub mod parallel;
 pub mod params;
 pub mod plutus;
+pub mod progress;
 pub mod protocols;
 pub mod replay;
 pub mod report;

@@ -119,6 +119,33 @@ enum Command {
         #[arg(long)]
         params: Option<PathBuf>,
     },
+    /// Write the CIP-57 blueprint (plutus.json) of the scripts of record as deployed: typed
+    /// datum and redeemer schemas, parameters applied, deployed hashes and policy ids, the
+    /// unapplied code under "<title> (unapplied)"; no test-only validator.
+    Blueprint {
+        /// Where to write it (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write one self-contained HTML page (OUT/index.html): per protocol, script sizes against
+    /// the original's, capacity curves, budgets of record and their diff, rule coverage,
+    /// attacks per class and the failing fixtures with their rules' text.
+    Report {
+        #[arg(help = DEFAULT_FIXTURES)]
+        paths: Vec<PathBuf>,
+        /// The directory to write index.html to.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// At most this many attacks per class and fixture (0: no attacks).
+        #[arg(long, default_value_t = 2)]
+        attacks: usize,
+        /// Also search every action's capacity and draw its curve (minutes).
+        #[arg(long)]
+        capacity: bool,
+        /// Protocol-parameter file (default: the current mainnet set, embedded in the binary).
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
     /// List the deployed scripts: name, hash, size, parameters, Plutus version.
     Scripts {
         #[arg(long, default_value = "terminal")]
@@ -234,6 +261,20 @@ fn run(cli: Cli) -> Result<Exit, commands::Error> {
             file(params).as_deref(),
         ),
         Command::Scripts { format } => commands::scripts(format),
+        Command::Blueprint { out } => commands::blueprint(file(out).as_deref()),
+        Command::Report {
+            paths,
+            out,
+            attacks,
+            capacity,
+            params,
+        } => commands::html_report(
+            &ws.fixture_paths(&paths)?,
+            &ws.path(&out),
+            attacks,
+            capacity,
+            file(params).as_deref(),
+        ),
         Command::Explain { path, params } => {
             commands::explain(&ws.path(&path), file(params).as_deref())
         }

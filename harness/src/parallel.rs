@@ -67,6 +67,22 @@ pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<
     done.into_iter().map(|(_, r)| r).collect()
 }
 
+/// [`map`], with the run's progress on standard error ([`crate::progress`]) under `label`.
+pub fn map_shown<T: Sync, R: Send>(
+    label: &str,
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let progress = crate::progress::Progress::new(label, items.len());
+    let done = map(items, |item| {
+        let result = work(item);
+        progress.tick();
+        result
+    });
+    progress.finish();
+    done
+}
+
 /// Takes items from `next` until none is left, with their positions.
 fn drain<T, R>(items: &[T], next: &AtomicUsize, work: impl Fn(&T) -> R) -> Vec<(usize, R)> {
     let mut done = Vec::new();

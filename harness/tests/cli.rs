@@ -237,6 +237,102 @@ fn attack_budget_and_coverage_junit_are_read_by_a_junit_consumer() {
     assert!(coverage.failures > 0 && coverage.failures < coverage.tests);
 }
 
+/// The `data-` attributes of the rows of `class` in a report page, one map per row.
+fn rows(page: &str, class: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let open = format!("<tr class=\"{class}\"");
+    page.lines()
+        .filter_map(|line| line.strip_prefix(&open))
+        .map(|row| {
+            let attributes = &row[..row.find('>').expect("the row's tag ends")];
+            attributes
+                .split("\" ")
+                .filter_map(|a| a.trim().strip_prefix("data-"))
+                .filter_map(|a| a.split_once("=\""))
+                .map(|(k, v)| (k.to_string(), v.trim_end_matches('"').to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// `harness report` writes one page whose figures are the measured ones: script sizes as
+/// `scripts` gives them, coverage as `coverage` counts it, budgets as `replay` measures them,
+/// attacks as `attack` tries them.
+#[test]
+fn the_report_page_shows_the_measured_figures() {
+    let dir = scratch("report");
+    let create = example("create");
+    let out = harness(&[
+        "report",
+        &create,
+        "--out",
+        &dir.display().to_string(),
+        "--attacks",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let page = std::fs::read_to_string(dir.join("index.html")).expect("index.html");
+    assert!(page.contains("<svg") && !page.contains("http://cdn") && !page.contains("<script"));
+    let scripts = json_ok(&["scripts", "--format", "json"]);
+    let sizes = rows(&page, "script");
+    for script in scripts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"] != "ledger_probe")
+    {
+        let row = sizes
+            .iter()
+            .find(|r| r["script"] == script["name"].as_str().unwrap());
+        let row = row.unwrap_or_else(|| panic!("no row for {}", script["name"]));
+        assert_eq!(row["size"], script["size"].to_string());
+    }
+    assert_eq!(
+        sizes.iter().find(|r| r["script"] == "ow_swap").unwrap()["original"],
+        "4842"
+    );
+    // Coverage of one folder is incomplete (exit 1): read its JSON all the same.
+    let coverage: serde_json::Value =
+        serde_json::from_slice(&harness(&["coverage", &create, "--format", "json"]).stdout)
+            .unwrap();
+    let rules = rows(&page, "rule");
+    for rule in coverage["rules"].as_array().unwrap() {
+        let row = rules
+            .iter()
+            .find(|r| r["rule"] == rule["id"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(
+            row["passing"],
+            rule["passing"].as_array().unwrap().len().to_string()
+        );
+        assert_eq!(
+            row["failing"],
+            rule["failing"].as_array().unwrap().len().to_string()
+        );
+    }
+    let replay = json_ok(&["replay", &create, "--format", "json"]);
+    let budgets = rows(&page, "budget");
+    let scenarios = replay["scenarios"].as_array().unwrap();
+    assert_eq!(budgets.len(), scenarios.len());
+    for scenario in scenarios {
+        let row = budgets
+            .iter()
+            .find(|r| r["fixture"] == scenario["fixture"].as_str().unwrap())
+            .unwrap();
+        for figure in ["mem", "cpu", "size", "fee"] {
+            assert_eq!(row[figure], scenario[figure].to_string(), "{figure}");
+        }
+    }
+    let attack = json_ok(&["attack", &create, "--limit", "1", "--format", "json"]);
+    let classes = rows(&page, "attacks");
+    for total in attack["totals"].as_array().unwrap() {
+        let row = classes
+            .iter()
+            .find(|r| r["class"] == total["class"].as_str().unwrap());
+        let row = row.unwrap_or_else(|| panic!("no row for class {}", total["class"]));
+        assert_eq!(row["tried"], total["tried"].to_string());
+    }
+}
+
 #[test]
 fn a_budget_check_of_a_subdirectory_compares_its_fixtures_alone() {
     let fill = PathBuf::from(example("fill"));
