@@ -173,9 +173,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Whether the owner of `address` approves this transaction (spec OwnerApproval).
-    fn approved(&self, address: &Address) -> bool {
-        match address.stake {
+    /// Whether the owner of the UTxO `output` approves this transaction (spec OwnerApproval):
+    /// the protocol's owner credential of it ([`AttackHooks::owner`], a loans Offer's lender),
+    /// else its address's stake part.
+    fn approved(&self, output: &Output) -> bool {
+        let stake = (self.hooks.owner)(output).map_or(output.address.stake, Stake::Inline);
+        match stake {
             Stake::None => true,
             Stake::Inline(Credential::Key(h)) => self
                 .tx
@@ -196,7 +199,7 @@ impl<'a> Ctx<'a> {
         (0..self.tx.inputs.len())
             .filter(|&i| {
                 let output = &self.tx.inputs[i].utxo.output;
-                self.is_protocol_address(&output.address) && !self.approved(&output.address)
+                self.is_protocol_address(&output.address) && !self.approved(output)
             })
             .collect()
     }
@@ -1070,7 +1073,7 @@ impl<'a> Ctx<'a> {
         }
         let current = self.constructor_of(hash, redeemer);
         let owner_approves =
-            input != usize::MAX && self.approved(&self.tx.inputs[input].utxo.output.address);
+            input != usize::MAX && self.approved(&self.tx.inputs[input].utxo.output);
         let takes_nothing = input != usize::MAX && self.takes_nothing(input);
         let group: Vec<&str> = match current {
             Some(c) => self

@@ -236,6 +236,10 @@ pub struct AttackHooks {
     /// Whether `asset` held in `output` is a bearer token (a Key NFT: whoever holds it holds the
     /// claim) rather than a beacon, though a protocol policy mints it: taking it is value theft.
     pub bearer: fn(asset: &AssetClass, output: &Output) -> bool,
+    /// The credential that owns the protocol UTxO `output` when the stake part of its address
+    /// does not (a loans Offer is its lender's, though it sits at the borrower's address): the
+    /// owner whose approval makes a spend no attack. `None`: the address's stake part owns it.
+    pub owner: fn(output: &Output) -> Option<Credential>,
 }
 
 impl AttackHooks {
@@ -249,6 +253,7 @@ impl AttackHooks {
         surplus: |_| 0,
         owed: |_| false,
         bearer: |_, _| false,
+        owner: |_| None,
     };
 
     /// The constructor names that count as `name` of `script`: in `interchangeable`, plus

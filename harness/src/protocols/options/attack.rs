@@ -29,6 +29,8 @@ pub const HOOKS: AttackHooks = AttackHooks {
     surplus,
     owed,
     bearer,
+    // An options UTxO is its address owner's.
+    owner: |_| None,
 };
 
 /// The fields of an `ActiveDatum` (`Constr 1`, 14 fields, §3.3).

@@ -29,6 +29,8 @@ pub const HOOKS: AttackHooks = AttackHooks {
     // A fill pays the swap itself, never another party, and swaps mint no bearer token.
     owed: |_| false,
     bearer: |_, _| false,
+    // A swap is its address owner's.
+    owner: |_| None,
 };
 
 /// The owner redeemers of both variants: which one an approving owner uses is their choice (a
