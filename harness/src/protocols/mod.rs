@@ -319,7 +319,12 @@ pub struct Protocol {
 
 /// Every protocol the harness knows.
 pub fn all() -> &'static [&'static Protocol] {
-    &[&proxy::PROXY, &swaps::SWAPS, &loans::LOANS, &options::OPTIONS]
+    &[
+        &proxy::PROXY,
+        &swaps::SWAPS,
+        &loans::LOANS,
+        &options::OPTIONS,
+    ]
 }
 
 /// The protocol a fixture names.
