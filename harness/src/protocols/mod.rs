@@ -317,6 +317,30 @@ pub struct Protocol {
     pub capacity: CapacityHooks,
 }
 
+/// A named field of a typed constructor (for the protocols' constants).
+pub(crate) const fn field(name: &'static str, kind: Type) -> Field {
+    Field { name, kind }
+}
+
+/// A constructor without fields.
+pub(crate) const fn unit(name: &'static str, index: u64) -> Constructor {
+    Constructor {
+        name,
+        index,
+        fields: &[],
+    }
+}
+
+/// sha256 of `parts` concatenated, as the beacon names hash them.
+pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
 /// Every protocol the harness knows.
 pub fn all() -> &'static [&'static Protocol] {
     &[

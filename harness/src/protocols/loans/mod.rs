@@ -17,14 +17,13 @@ pub mod attack;
 mod resolution;
 
 use super::{
-    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Field, Protocol,
-    ScriptInfo, Type,
+    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Protocol, ScriptInfo,
+    Type, field, sha256, unit,
 };
 use crate::{
     deploy::Param,
     scenario::{AssetClass, Credential, OutRef},
 };
-use sha2::{Digest, Sha256};
 
 /// The loans protocol.
 pub const LOANS: Protocol = Protocol {
@@ -126,18 +125,6 @@ pub const LOANS: Protocol = Protocol {
     attack: attack::HOOKS,
     capacity: CapacityHooks::NONE,
 };
-
-const fn field(name: &'static str, kind: Type) -> Field {
-    Field { name, kind }
-}
-
-const fn unit(name: &'static str, index: u64) -> Constructor {
-    Constructor {
-        name,
-        index,
-        fields: &[],
-    }
-}
 
 /// `Option<Int>`: `epoch_duration`, `max_consecutive_misses`.
 const OPTION_INT: Type = Type::Option(&Type::Int);
@@ -297,14 +284,6 @@ pub const ACTIVE_REDEEMERS: &[Constructor] = &[
     unit("BurnAndUnlockLost", 2),
     unit("BurnActiveBeacons", 3),
 ];
-
-fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part);
-    }
-    hasher.finalize().into()
-}
 
 /// The loan-asset beacon (§4.2), the same name under N and A: `sha256("Asset" ‖ policy ‖ name)`.
 pub fn asset_beacon(asset: &AssetClass) -> [u8; 32] {

@@ -16,13 +16,13 @@ pub mod attack;
 pub mod capacity;
 
 use super::{
-    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Protocol, ScriptInfo, Type, field,
+    sha256, unit,
 };
 use crate::{
     deploy::Param,
     scenario::{AssetClass, OutRef},
 };
-use sha2::{Digest, Sha256};
 
 /// The options protocol.
 pub const OPTIONS: Protocol = Protocol {
@@ -98,18 +98,6 @@ pub const OPTIONS: Protocol = Protocol {
     attack: attack::HOOKS,
     capacity: capacity::HOOKS,
 };
-
-const fn field(name: &'static str, kind: Type) -> Field {
-    Field { name, kind }
-}
-
-const fn unit(name: &'static str, index: u64) -> Constructor {
-    Constructor {
-        name,
-        index,
-        fields: &[],
-    }
-}
 
 /// `Terms` (§3.2): `Constr 0 [I premium, [I num, I den], I expiration]`, written
 /// `{"Terms": {"premium": …, "strike_price": {"num": …, "den": …}, "expiration": TIME}}`.
@@ -216,14 +204,6 @@ pub const OBSERVER_REDEEMERS: &[Constructor] = &[
     unit("ObserveAddressUpdate", 0),
     unit("RegisterAddressObserverScript", 1),
 ];
-
-fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part);
-    }
-    hasher.finalize().into()
-}
 
 /// Offer (1), Ask (2) and PremiumAsset (3) beacons (§4.1, OPT-NAME-01):
 /// `sha256(prefix ‖ policy ‖ name)`, the prefix a raw byte.

@@ -13,13 +13,13 @@ mod resolution;
 
 use super::{
     BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type,
+    field, sha256, unit,
 };
 use crate::{
     deploy::Param,
     scenario::{AssetClass, OutRef},
 };
 use pallas_primitives::PlutusData;
-use sha2::{Digest, Sha256};
 use std::cmp::Ordering;
 use uplc::ast::Data;
 
@@ -109,10 +109,6 @@ pub fn prev_input(out_ref: &OutRef) -> PlutusData {
     Data::constr(0, vec![crate::plutus::out_ref(out_ref)])
 }
 
-const fn field(name: &'static str, kind: Type) -> Field {
-    Field { name, kind }
-}
-
 /// The fields of a fill redeemer that names the own input's position and the corresponding
 /// output's (`SwapAt`, `TakeAsset1At`, `TakeAsset2At`).
 const INDEXED_FILL: &[Field] = &[
@@ -137,14 +133,6 @@ const fn indexed_owner(name: &'static str, index: u64) -> Constructor {
         name,
         index,
         fields: INDEXED_OWNER,
-    }
-}
-
-const fn unit(name: &'static str, index: u64) -> Constructor {
-    Constructor {
-        name,
-        index,
-        fields: &[],
     }
 }
 
@@ -223,14 +211,6 @@ pub const TW_SWAP_REDEEMERS: &[Constructor] = &[
 /// `BeaconRedeemer` of both variants (§3.4).
 pub const BEACON_REDEEMERS: &[Constructor] =
     &[unit("CreateOrCloseSwaps", 0), unit("UpdateSwaps", 1)];
-
-fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part);
-    }
-    hasher.finalize().into()
-}
 
 /// `subst(p) = 0x00 if p == "" else p` (§4): only for policy ids inside pair-beacon formulas.
 fn subst(policy: &[u8]) -> &[u8] {
