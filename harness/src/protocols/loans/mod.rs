@@ -376,4 +376,32 @@ mod tests {
             );
         }
     }
+
+    /// Every `LOAN-` row of the spec's rule tables is catalogued once (the proxy's in
+    /// `proxy.tsv`), when the spec sits beside the repository.
+    #[test]
+    fn loans_catalogue_has_every_spec_rule() {
+        let mut ours: Vec<&str> = crate::rules::catalogue()
+            .iter()
+            .filter(|r| r.protocol == "loans")
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ours.len(), 127);
+        let spec = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/specs/cardano-loans.md"
+        );
+        if let Ok(text) = std::fs::read_to_string(spec) {
+            let mut spec_ids: Vec<&str> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("| LOAN-").map(|_| &l[2..]))
+                .filter_map(|l| l.split(' ').next())
+                .filter(|id| !id.starts_with("LOAN-PROXY-"))
+                .collect();
+            spec_ids.sort_unstable();
+            spec_ids.dedup();
+            ours.sort_unstable();
+            assert_eq!(ours, spec_ids);
+        }
+    }
 }
