@@ -873,13 +873,14 @@ pub fn mutate(
 
 /// `harness scripts`: every deployed script of record.
 /// `harness report`: replays the fixtures under `paths`, runs up to `attacks` attacks per class
-/// and fixture (none for 0) and, with `capacity`, every action's capacity search and curve, and
-/// writes the page ([`crate::html`]) to `out/index.html`.
+/// and fixture (none for 0) and, with `capacity`, the capacity search and curve of the actions
+/// named (every action when none is), and writes the page ([`crate::html`]) to
+/// `out/index.html`.
 pub fn html_report(
     paths: &[PathBuf],
     out: &Path,
     attacks: usize,
-    capacity: bool,
+    capacity: Option<&[String]>,
     params: Option<&Path>,
 ) -> Result<Exit, Error> {
     let params = load_params(params)?;
@@ -929,10 +930,9 @@ pub fn html_report(
         .flatten()
         .collect()
     };
-    let curves = if capacity {
-        curves(&params)?
-    } else {
-        Vec::new()
+    let curves = match capacity {
+        Some(names) => curves(names, &params)?,
+        None => Vec::new(),
     };
     let deployment = replay::deployment(Build::Record)?;
     let page = crate::html::page(&crate::html::Figures {
@@ -953,13 +953,23 @@ pub fn html_report(
     Ok(Exit::Success)
 }
 
-/// Every protocol's actions: their capacity, and their figures at a quarter, half and three
-/// quarters of it, at it and one beyond.
-fn curves(params: &Params) -> Result<Vec<crate::html::Curve>, Error> {
+/// The actions `names` (every protocol's when empty): their capacity, and their figures at a
+/// quarter, half and three quarters of it, at it and one beyond.
+fn curves(names: &[String], params: &Params) -> Result<Vec<crate::html::Curve>, Error> {
     let actions: Vec<(&'static str, &dyn Batch)> = protocols::all()
         .iter()
         .flat_map(|p| (p.capacity.batches)().into_iter().map(move |b| (p.name, b)))
+        .filter(|(_, b)| names.is_empty() || names.contains(&b.name()))
         .collect();
+    if let Some(unknown) = names
+        .iter()
+        .find(|n| !actions.iter().any(|(_, b)| b.name() == **n))
+    {
+        return Err(Error::UnknownAction {
+            name: unknown.clone(),
+            known: protocols::batches().iter().map(|a| a.name()).collect(),
+        });
+    }
     parallel::map_shown("capacity: actions", &actions, |&(protocol, action)| {
         let capacity = capacity::search(action, Load::Honest, params, |_| {})?;
         let fits = capacity.fits();

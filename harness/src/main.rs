@@ -142,6 +142,9 @@ enum Command {
         /// Also search every action's capacity and draw its curve (minutes).
         #[arg(long)]
         capacity: bool,
+        /// Only these capacity actions (repeatable; implies --capacity).
+        #[arg(long = "action", value_name = "NAME")]
+        actions: Vec<String>,
         /// Protocol-parameter file (default: the current mainnet set, embedded in the binary).
         #[arg(long)]
         params: Option<PathBuf>,
@@ -300,12 +303,13 @@ fn run(cli: Cli) -> Result<Exit, commands::Error> {
             out,
             attacks,
             capacity,
+            actions,
             params,
         } => commands::html_report(
             &ws.fixture_paths(&paths)?,
             &ws.path(&out),
             attacks,
-            capacity,
+            (capacity || !actions.is_empty()).then_some(actions.as_slice()),
             file(params).as_deref(),
         ),
         Command::Explain { path, params } => {

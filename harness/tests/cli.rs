@@ -261,6 +261,7 @@ fn rows(page: &str, class: &str) -> Vec<std::collections::BTreeMap<String, Strin
 fn the_report_page_shows_the_measured_figures() {
     let dir = scratch("report");
     let create = example("create");
+    let action = "ow-create-same-pair";
     let out = harness(&[
         "report",
         &create,
@@ -268,6 +269,8 @@ fn the_report_page_shows_the_measured_figures() {
         &dir.display().to_string(),
         "--attacks",
         "1",
+        "--action",
+        action,
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
     let page = std::fs::read_to_string(dir.join("index.html")).expect("index.html");
@@ -322,6 +325,16 @@ fn the_report_page_shows_the_measured_figures() {
             assert_eq!(row[figure], scenario[figure].to_string(), "{figure}");
         }
     }
+    let capacity = json_ok(&["capacity", "--action", action, "--format", "json"]);
+    let measured = &capacity["actions"][0];
+    let curve = rows(&page, "capacity");
+    assert_eq!(curve.len(), 1);
+    assert_eq!(curve[0]["fits"], measured["max"]["n"].to_string());
+    assert_eq!(
+        curve[0]["bottleneck"],
+        measured["next"]["over"][0].as_str().unwrap()
+    );
+    assert!(page.contains("<div class=\"curve\"><svg"));
     let attack = json_ok(&["attack", &create, "--limit", "1", "--format", "json"]);
     let classes = rows(&page, "attacks");
     for total in attack["totals"].as_array().unwrap() {

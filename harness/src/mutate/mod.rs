@@ -326,13 +326,18 @@ pub fn run(
     let judge = kill::Judge::new(&root.join("validators"), &protocols, &fixtures, params)?;
     report.fixtures = judge.fixtures();
     let done = std::sync::atomic::AtomicUsize::new(0);
+    // A bar on a terminal; a line per mutant otherwise (a CI log keeps each verdict).
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let bar = crate::progress::Progress::new("mutate: mutants", mutants.len());
     let judged = crate::parallel::map(&mutants, |mutant| {
         let start = Instant::now();
         let judged = judge
             .judge(mutant)
             .map(|(status, detail)| report::Judged::new(mutant, status, detail, start.elapsed()));
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if let Ok(j) = &judged {
+        if terminal {
+            bar.tick();
+        } else if let Ok(j) = &judged {
             eprintln!(
                 "mutate {n}/{}: {:?} {}:{} {} ({:.1} s)",
                 mutants.len(),
@@ -345,6 +350,7 @@ pub fn run(
         }
         judged
     });
+    bar.finish();
     report.mutants = judged.into_iter().collect::<Result<_, _>>()?;
     report.mutants.extend(carried);
     report.mutants.sort_by_key(|m| m.index);
