@@ -508,6 +508,23 @@ mod tests {
     use super::*;
     use crate::scenario::{Input, OutRef, Utxo};
 
+    /// Every protocol's every action, with 1 and with 3 actions, is accepted and fits.
+    #[test]
+    fn every_action_is_accepted_by_the_scripts() {
+        let params = Params::mainnet().unwrap();
+        for action in crate::protocols::batches() {
+            for n in [1, 3] {
+                let p = measure(action, n, Load::Honest, &params).unwrap_or_else(|e| panic!("{e}"));
+                assert!(
+                    p.over.is_empty(),
+                    "{} with {n}: {:?}",
+                    action.name(),
+                    p.over
+                );
+            }
+        }
+    }
+
     #[test]
     fn dust_for_an_output_the_transaction_lacks_names_the_index() {
         let params = Params::mainnet().unwrap();

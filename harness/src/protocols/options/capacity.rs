@@ -625,24 +625,6 @@ pub const HOOKS: CapacityHooks = CapacityHooks {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capacity::measure;
-
-    #[test]
-    fn every_action_is_accepted_by_the_scripts() {
-        let params = Params::mainnet().unwrap();
-        for action in Action::ALL {
-            for n in [1, 3] {
-                let p =
-                    measure(&action, n, Load::Honest, &params).unwrap_or_else(|e| panic!("{e}"));
-                assert!(
-                    p.over.is_empty(),
-                    "{} with {n}: {:?}",
-                    action.name(),
-                    p.over
-                );
-            }
-        }
-    }
 
     #[test]
     fn dust_cannot_reach_an_options_utxo() {

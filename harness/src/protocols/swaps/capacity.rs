@@ -666,23 +666,6 @@ mod tests {
     use crate::capacity::{Dusted, adversarial, measure, search, traced};
 
     #[test]
-    fn every_action_is_accepted_by_the_scripts() {
-        let params = Params::mainnet().unwrap();
-        for action in Action::ALL {
-            for n in [1, 3] {
-                let p =
-                    measure(&action, n, Load::Honest, &params).unwrap_or_else(|e| panic!("{e}"));
-                assert!(
-                    p.over.is_empty(),
-                    "{} with {n}: {:?}",
-                    action.name(),
-                    p.over
-                );
-            }
-        }
-    }
-
-    #[test]
     fn costs_grow_with_the_number_of_actions() {
         let params = Params::mainnet().unwrap();
         let fill = Action::named("ow-fill-same-pair").unwrap();
