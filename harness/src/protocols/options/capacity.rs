@@ -68,7 +68,7 @@ const SCRIPTS: [&str; 4] = ["opt_script", "opt_active", "opt_proposal", "opt_obs
 
 impl Action {
     /// Every §7.2 row.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action {
             kind: Kind::Create,
             same: true,
@@ -120,6 +120,10 @@ impl Action {
         Action {
             kind: Kind::UpdateAddress,
             same: true,
+        },
+        Action {
+            kind: Kind::UpdateAddress,
+            same: false,
         },
     ];
 
@@ -708,7 +712,7 @@ fn dust_entries(params: &Params) -> Result<Vec<DustEntry>, Error> {
     .collect()
 }
 
-static ACTIONS: [Action; 13] = Action::ALL;
+static ACTIONS: [Action; 14] = Action::ALL;
 
 fn batches() -> Vec<&'static dyn Batch> {
     ACTIONS.iter().map(|a| a as &dyn Batch).collect()
