@@ -518,8 +518,8 @@ pub struct WithdrawalSpec {
     pub redeemer: Option<Json>,
 }
 
-/// A certificate: exactly one of `register` (with `deposit`), `unregister` (with `refund`) or
-/// `delegate` (with `pool`).
+/// A certificate: exactly one of `register` (with `deposit`), `unregister` (with `refund`),
+/// `delegate` (with `pool`) or `register_drep` (with `deposit`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateSpec {
@@ -529,7 +529,9 @@ pub struct CertificateSpec {
     pub unregister: Option<CredentialSpec>,
     /// Delegation of this credential.
     pub delegate: Option<CredentialSpec>,
-    /// With `register`.
+    /// Registration of this credential as a DRep (Conway certificate 16, no anchor).
+    pub register_drep: Option<CredentialSpec>,
+    /// With `register` or `register_drep`.
     pub deposit: Option<u64>,
     /// With `unregister`.
     pub refund: Option<u64>,

@@ -199,6 +199,8 @@ pub enum CertificateKind {
     Unregister { refund: u64 },
     /// Stake delegation to a pool (certificate 2).
     Delegate { pool: Hash28 },
+    /// DRep registration with a deposit and no anchor (certificate 16).
+    RegisterDRep { deposit: u64 },
 }
 
 /// A certificate about a stake credential; script credentials carry a redeemer.

@@ -268,6 +268,11 @@ fn expected_facts(spec: &TxSpec, own: OutRef, params: &Params) -> Vec<PlutusData
             CertificateKind::Register { .. } => (0, None),
             CertificateKind::Unregister { .. } => (1, None),
             CertificateKind::Delegate { pool } => (2, Some(Data::constr(0, vec![bytes(&pool)]))),
+            // The probe reads no other certificate: it logs 99 alone.
+            CertificateKind::RegisterDRep { .. } => {
+                facts.push(int(99));
+                continue;
+            }
         };
         facts.push(int(tag));
         facts.extend(credential_facts(cert.credential));

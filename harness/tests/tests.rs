@@ -22,5 +22,8 @@ mod eval_paths;
 mod ledger_layout;
 /// Property tests of the loans payment observer, with a Rust model of its arithmetic.
 mod loans_properties;
+/// Property tests of the options active beacon script, with a Rust model of purchases,
+/// executions and expired closes.
+mod options_properties;
 /// Property tests of the swap validators, with their Rust model of swaps.
 mod swaps_properties;

@@ -127,6 +127,10 @@ pub fn fixture_json(tx: &TxSpec, protocol: &str, description: &str, rule: &str) 
                             object.insert("delegate".into(), credential);
                             object.insert("pool".into(), Json::String(hex::encode(pool)));
                         }
+                        CertificateKind::RegisterDRep { deposit } => {
+                            object.insert("register_drep".into(), credential);
+                            object.insert("deposit".into(), Json::from(*deposit));
+                        }
                     }
                     if let Some(r) = &c.redeemer {
                         object.insert("redeemer".into(), to_json(r));

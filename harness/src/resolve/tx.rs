@@ -302,8 +302,13 @@ impl Resolver<'_> {
                 )
             })
         };
-        let (field, cred_spec, kind) = match (&spec.register, &spec.unregister, &spec.delegate) {
-            (Some(c), None, None) => {
+        let (field, cred_spec, kind) = match (
+            &spec.register,
+            &spec.unregister,
+            &spec.delegate,
+            &spec.register_drep,
+        ) {
+            (Some(c), None, None, None) => {
                 forbid(spec.refund.is_some(), "refund", "register")?;
                 forbid(spec.pool.is_some(), "pool", "register")?;
                 (
@@ -314,7 +319,7 @@ impl Resolver<'_> {
                     },
                 )
             }
-            (None, Some(c), None) => {
+            (None, Some(c), None, None) => {
                 forbid(spec.deposit.is_some(), "deposit", "unregister")?;
                 forbid(spec.pool.is_some(), "pool", "unregister")?;
                 (
@@ -325,7 +330,7 @@ impl Resolver<'_> {
                     },
                 )
             }
-            (None, None, Some(c)) => {
+            (None, None, Some(c), None) => {
                 forbid(spec.deposit.is_some(), "deposit", "delegate")?;
                 forbid(spec.refund.is_some(), "refund", "delegate")?;
                 let pool_text = spec.pool.as_deref().ok_or_else(|| {
@@ -334,10 +339,21 @@ impl Resolver<'_> {
                 let pool = self.hex_array::<28>(pool_text, &key_path(path, "pool"), "a pool id")?;
                 ("delegate", c, CertificateKind::Delegate { pool })
             }
+            (None, None, None, Some(c)) => {
+                forbid(spec.refund.is_some(), "refund", "register_drep")?;
+                forbid(spec.pool.is_some(), "pool", "register_drep")?;
+                (
+                    "register_drep",
+                    c,
+                    CertificateKind::RegisterDRep {
+                        deposit: require(spec.deposit, "deposit", "register_drep")?,
+                    },
+                )
+            }
             _ => {
                 return Err(self.err(
                     path,
-                    "expected exactly one of \"register\", \"unregister\" or \"delegate\" in a certificate",
+                    "expected exactly one of \"register\", \"unregister\", \"delegate\" or \"register_drep\" in a certificate",
                 ));
             }
         };

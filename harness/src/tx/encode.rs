@@ -10,7 +10,7 @@ use pallas_addresses::{
 };
 use pallas_codec::{
     minicbor,
-    utils::{Bytes, CborWrap, NonEmptyKeyValuePairs, NonZeroInt, PositiveCoin},
+    utils::{Bytes, CborWrap, NonEmptyKeyValuePairs, NonZeroInt, Nullable, PositiveCoin},
 };
 use pallas_crypto::hash::{Hash, Hasher};
 use pallas_primitives::{
@@ -45,6 +45,9 @@ pub(super) fn certificate(cert: &Certificate) -> conway::Certificate {
         CertificateKind::Unregister { refund } => conway::Certificate::UnReg(stake, refund),
         CertificateKind::Delegate { pool } => {
             conway::Certificate::StakeDelegation(stake, Hash::new(pool))
+        }
+        CertificateKind::RegisterDRep { deposit } => {
+            conway::Certificate::RegDRepCert(stake, deposit, Nullable::Null)
         }
     }
 }

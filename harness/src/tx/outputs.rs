@@ -61,7 +61,9 @@ fn left_over(spec: &TxSpec, fee: u64, mint: &Mint) -> Ledger {
     }
     for cert in &spec.certificates {
         match cert.kind {
-            CertificateKind::Register { deposit } => add_lovelace(&mut left, deposit, -1),
+            CertificateKind::Register { deposit } | CertificateKind::RegisterDRep { deposit } => {
+                add_lovelace(&mut left, deposit, -1)
+            }
             CertificateKind::Unregister { refund } => add_lovelace(&mut left, refund, 1),
             CertificateKind::Delegate { .. } => {}
         }

@@ -27,6 +27,10 @@ pub struct Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Create,
+    /// Proposals updated in place, their terms changed, beacons kept (the zero withdrawal).
+    UpdateProposal,
+    /// Proposals replaced in place by ones with other assets: every beacon burned and minted.
+    ChangeProposal,
     CloseProposal,
     Purchase,
     Execute,
@@ -38,6 +42,8 @@ impl Kind {
     fn name(self) -> &'static str {
         match self {
             Kind::Create => "create",
+            Kind::UpdateProposal => "update-proposal",
+            Kind::ChangeProposal => "change-proposal",
             Kind::CloseProposal => "close-proposal",
             Kind::Purchase => "purchase",
             Kind::Execute => "execute",
@@ -61,14 +67,26 @@ const BOUGHT: &str = "7a1d3bb453b1ea065f391529d1a56e7e02bc03f4dc802acf3a1967dc44
 const SCRIPTS: [&str; 4] = ["opt_script", "opt_active", "opt_proposal", "opt_observer"];
 
 impl Action {
-    /// Every §7.2 row (the proposal updates aside).
-    pub const ALL: [Action; 10] = [
+    /// Every §7.2 row.
+    pub const ALL: [Action; 14] = [
         Action {
             kind: Kind::Create,
             same: true,
         },
         Action {
             kind: Kind::Create,
+            same: false,
+        },
+        Action {
+            kind: Kind::UpdateProposal,
+            same: true,
+        },
+        Action {
+            kind: Kind::UpdateProposal,
+            same: false,
+        },
+        Action {
+            kind: Kind::ChangeProposal,
             same: false,
         },
         Action {
@@ -103,6 +121,10 @@ impl Action {
             kind: Kind::UpdateAddress,
             same: true,
         },
+        Action {
+            kind: Kind::UpdateAddress,
+            same: false,
+        },
     ];
 
     /// The offer token of UTxO `i`: `O` (the same one) or `O{i}`.
@@ -123,6 +145,12 @@ impl Action {
         );
         for i in 0..n {
             tokens.insert(self.offer(i), json!({"policy": T_POLICY, "name": format!("4f{:04x}", if self.same { 0 } else { i })}));
+            if self.kind == Kind::ChangeProposal {
+                tokens.insert(
+                    format!("N{i}"),
+                    json!({"policy": T_POLICY, "name": format!("4e{i:04x}")}),
+                );
+            }
         }
         let mut utxos = serde_json::Map::new();
         for script in SCRIPTS {
@@ -140,6 +168,9 @@ impl Action {
         );
         let (inputs, mint, outputs) = match self.kind {
             Kind::Create => self.create(n, &mut utxos, &mut tx),
+            Kind::UpdateProposal | Kind::ChangeProposal => {
+                self.update_proposals(n, &mut utxos, &mut tx)
+            }
             Kind::CloseProposal => self.close_proposals(n, &mut utxos, &mut tx),
             Kind::Purchase => self.purchase(n, &mut utxos),
             Kind::Execute => self.execute(n, &mut utxos, &mut tx),
@@ -157,7 +188,11 @@ impl Action {
     }
 
     fn proposal_datum(&self, i: usize, terms_to: bool) -> Json {
-        let o = self.offer(i);
+        self.proposal_datum_of(&self.offer(i), "A", "ADA", terms_to)
+    }
+
+    /// A proposal of offer `o` against `ask`, premiums in `premium`.
+    fn proposal_datum_of(&self, o: &str, ask: &str, premium: &str, terms_to: bool) -> Json {
         let expiration = |k: u64| {
             if terms_to {
                 json!({"to": k * 1000})
@@ -170,9 +205,9 @@ impl Action {
             .collect();
         json!({"inline": {"proposal_datum": {
             "proposal_beacon_policy_id": "opt_proposal", "active_beacon_policy_id": "opt_active",
-            "offer_asset": o, "offer_quantity": OFFERED, "ask_asset": "A",
-            "trading_pair_beacon": format!("pair({o},A)"), "offer_asset_beacon": format!("offer({o})"),
-            "ask_asset_beacon": "ask(A)", "premium_asset": "ADA", "premium_asset_beacon": "premium(ADA)",
+            "offer_asset": o, "offer_quantity": OFFERED, "ask_asset": ask,
+            "trading_pair_beacon": format!("pair({o},{ask})"), "offer_asset_beacon": format!("offer({o})"),
+            "ask_asset_beacon": format!("ask({ask})"), "premium_asset": premium, "premium_asset_beacon": format!("premium({premium})"),
             "contract_deposit": DEPOSIT, "payment_address": {"payment": {"key": "alice"}},
             "possible_terms": terms,
         }}})
@@ -352,6 +387,73 @@ impl Action {
                 json!({"policy": "opt_proposal", "assets": burn, "redeemer": "CreateCloseOrUpdateProposals"}),
             ],
             self.takings("alice", n),
+        )
+    }
+
+    /// Proposals spent and recreated at the same address with new terms: beacons kept (the
+    /// proposal script's zero withdrawal) or, for [`Kind::ChangeProposal`], a new offer
+    /// (`N{i}`), ask (ADA) and premium asset (`A`), the old beacons burned and the new minted.
+    fn update_proposals(
+        &self,
+        n: usize,
+        utxos: &mut serde_json::Map<String, Json>,
+        tx: &mut serde_json::Map<String, Json>,
+    ) -> (Vec<Json>, Vec<Json>, Vec<Json>) {
+        let change = self.kind == Kind::ChangeProposal;
+        self.spent_proposals(n, utxos);
+        let new_offers = (0..n)
+            .filter(|_| change)
+            .map(|i| (format!("N{i}"), OFFERED));
+        utxos.insert(
+            "alice_funds".into(),
+            self.funds("alice_funds", "alice", 10_000_000, new_offers),
+        );
+        tx.insert("required_signers".into(), json!(["alice"]));
+        tx.insert("validity".into(), json!({"to": TO}));
+        let mut inputs: Vec<Json> = (0..n)
+            .map(|i| json!({"utxo": format!("p{i}"), "redeemer": "CloseOrUpdateProposal"}))
+            .collect();
+        inputs.push(json!({"utxo": "alice_funds"}));
+        let address = json!({"payment": {"script": "opt_script"}, "stake": {"key": "alice"}});
+        let mut outputs: Vec<Json> = (0..n)
+            .map(|i| {
+                if change {
+                    let o = format!("N{i}");
+                    let mut v = json!({"lovelace": DEPOSIT, o.as_str(): OFFERED});
+                    for b in [format!("pair({o},ADA)"), format!("offer({o})"), "ask(ADA)".into(), "premium(A)".into()] {
+                        v[format!("opt_proposal:{b}")] = json!(1);
+                    }
+                    json!({"address": address, "value": v, "datum": self.proposal_datum_of(&o, "ADA", "A", true)})
+                } else {
+                    json!({"address": address, "value": self.proposal_value(i), "datum": self.proposal_datum(i, true)})
+                }
+            })
+            .collect();
+        if !change {
+            tx.insert("withdrawals".into(), json!([{"credential": {"script": "opt_proposal"}, "amount": 0, "redeemer": "CreateCloseOrUpdateProposals"}]));
+            outputs.push(json!({"address": {"payment": {"key": "alice"}}, "change": true}));
+            return (inputs, Vec::new(), outputs);
+        }
+        let old = (0..n)
+            .flat_map(|i| self.beacons(i, "opt_proposal"))
+            .map(|b| (b, -1));
+        let new = (0..n).flat_map(|i| {
+            let o = format!("N{i}");
+            [
+                format!("pair({o},ADA)"),
+                format!("offer({o})"),
+                "ask(ADA)".into(),
+                "premium(A)".into(),
+            ]
+        });
+        let mint = Self::tally(old.chain(new.map(|b| (b, 1))));
+        outputs.extend(self.takings("alice", n));
+        (
+            inputs,
+            vec![
+                json!({"policy": "opt_proposal", "assets": mint, "redeemer": "CreateCloseOrUpdateProposals"}),
+            ],
+            outputs,
         )
     }
 
@@ -610,7 +712,7 @@ fn dust_entries(params: &Params) -> Result<Vec<DustEntry>, Error> {
     .collect()
 }
 
-static ACTIONS: [Action; 10] = Action::ALL;
+static ACTIONS: [Action; 14] = Action::ALL;
 
 fn batches() -> Vec<&'static dyn Batch> {
     ACTIONS.iter().map(|a| a as &dyn Batch).collect()

@@ -14,6 +14,8 @@
 
 pub mod attack;
 pub mod capacity;
+#[cfg(test)]
+mod resolution;
 
 use super::{
     BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Protocol, ScriptInfo, Type, field,

@@ -286,7 +286,8 @@ fn expectations_and_certificates_resolve() {
         "{}",
         r#"{"certificates": [
             {"register": {"script": "ow_beacon"}, "deposit": 2000000, "redeemer": {"int": 0}},
-            {"delegate": {"key": "alice"}, "pool": "00000000000000000000000000000000000000000000000000000000"}]}"#,
+            {"delegate": {"key": "alice"}, "pool": "00000000000000000000000000000000000000000000000000000000"},
+            {"register_drep": {"key": "alice"}, "deposit": 500000000}]}"#,
     )
     .replace(r#""expect": "ok""#, r#""expect": {"fail": "SWAP-OW-EXEC-09"}"#);
     let s = run(&text).unwrap();
@@ -300,6 +301,12 @@ fn expectations_and_certificates_resolve() {
         CertificateKind::Delegate { pool: [0; 28] }
     );
     assert_eq!(s.tx.certificates[1].redeemer, None);
+    assert_eq!(
+        s.tx.certificates[2].kind,
+        CertificateKind::RegisterDRep {
+            deposit: 500_000_000
+        }
+    );
 }
 
 #[test]
