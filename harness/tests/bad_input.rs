@@ -629,7 +629,20 @@ fn unknown_rule_id_is_reported() {
         message.starts_with(r#"$.rules[1]: unknown rule ID "SWAP-OW-EXEC-99""#),
         "{message}"
     );
-    assert_has(&message, &["harness/rules/swaps.tsv"]);
+    assert_has(&message, &["harness/rules/*.tsv"]);
+}
+
+#[test]
+fn rules_of_another_catalogue_resolve() {
+    let path = write(
+        "cross_catalogue_rule",
+        &edit(
+            r#""rules": ["SWAP-OW-EXEC-09"]"#,
+            r#""rules": ["SWAP-OW-EXEC-09", "LOAN-ADDR-01"]"#,
+        ),
+    );
+    let scenario = load(&path).expect("a rule of any registered catalogue may be cited");
+    assert!(scenario.rules.iter().any(|r| r == "LOAN-ADDR-01"));
 }
 
 #[test]

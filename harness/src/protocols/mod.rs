@@ -7,6 +7,7 @@
 //! beacon functions are protocol code. Adding loans, options or aftermarket means adding a module
 //! with one `Protocol` constant and listing it in [`all`].
 
+pub mod aftermarket;
 pub mod loans;
 pub mod options;
 pub mod proxy;
@@ -348,6 +349,7 @@ pub fn all() -> &'static [&'static Protocol] {
         &swaps::SWAPS,
         &loans::LOANS,
         &options::OPTIONS,
+        &aftermarket::AFTERMARKET,
     ]
 }
 
