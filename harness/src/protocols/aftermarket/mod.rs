@@ -10,9 +10,11 @@
 //! The payment datum (§3.4) is a two-element list, no constructor: fixtures write it raw,
 //! `{"list": [{"bytes": {"script": "market_beacons"}}, {"out_ref": {"utxo": "spot1"}}]}`.
 
+pub mod attack;
+
 use super::{
-    AttackHooks, BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Protocol,
-    ScriptInfo, Type, field, sha256, unit,
+    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Protocol, ScriptInfo,
+    Type, field, sha256, unit,
 };
 use crate::{deploy::Param, scenario::Credential};
 
@@ -85,7 +87,7 @@ pub const AFTERMARKET: Protocol = Protocol {
     }],
     rules: include_str!("../../../rules/aftermarket.tsv"),
     rule_prefixes: &["AFTER-"],
-    attack: AttackHooks::NONE,
+    attack: attack::HOOKS,
     capacity: CapacityHooks::NONE,
 };
 
