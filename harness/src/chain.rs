@@ -76,9 +76,12 @@ pub fn record_runs(path: &Path, params: &Params) -> Result<Vec<Measured>, Error>
         )
         .map_err(|e| in_step(e, i))?;
         scenario.step = Some(step.name.clone());
-        let run = replay::settle(&scenario.tx, params, path)?;
-        let accepted = run.all_ok() && replay::over_limits(&run, params).is_empty();
         let expected = scenario.expect == crate::scenario::Expect::Ok;
+        // A refused step, as it expects, runs no script and leaves the ledger as it was.
+        let Ok((scenario, run)) = replay::settle_or_refuse(scenario, params, path)? else {
+            continue;
+        };
+        let accepted = run.all_ok() && replay::over_limits(&run, params).is_empty();
         if accepted {
             ledger = after(&ledger, &scenario, &run, &step.tx.outputs).map_err(|message| {
                 Error::Chain {

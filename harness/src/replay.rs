@@ -230,7 +230,8 @@ pub fn replay_path(path: &Path, params: &Params) -> Result<Replays, Error> {
 
 /// The runs of the fixture or chain at `path` on the deployment of record alone, one per step:
 /// what its scripts of record do, without the traced replay that names rules. A chain stops
-/// after the first step whose acceptance is not the one it expects ([`crate::chain::record_runs`]).
+/// after the first step whose acceptance is not the one it expects ([`crate::chain::record_runs`]);
+/// a transaction the builder refuses, as expected, has no run (no script can change that).
 /// Mutation testing compares these runs, made under a mutant's stand-ins, with the originals'.
 pub fn record_runs(path: &Path, params: &Params) -> Result<Vec<Measured>, Error> {
     if fixture::is_chain(path) {
@@ -239,7 +240,11 @@ pub fn record_runs(path: &Path, params: &Params) -> Result<Vec<Measured>, Error>
     let fixture = fixture::load(path)?;
     let record = deployment(Build::Record)?;
     let scenario = resolve::resolve(&fixture, path, record, &params.slot_config)?;
-    Ok(vec![settle(&scenario.tx, params, path)?])
+    // A transaction the builder refuses, as the fixture expects, runs no script.
+    Ok(match settle_or_refuse(scenario, params, path)? {
+        Ok((_, run)) => vec![run],
+        Err(_) => Vec::new(),
+    })
 }
 
 /// Replays one fixture file under `params`.
