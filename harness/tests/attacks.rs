@@ -29,7 +29,11 @@ const LIMIT: usize = 8;
 /// none a hole on review: validity shifts inside the bid and claim deadlines (41), surplus
 /// lovelace and junk above what a delivery or payment owes (3), and the seller's own relisted
 /// Spot, made in the acceptance the seller signs, taken for a continuing output (3).
-const BUILDING: &[&str] = &["fixtures/loans/", "fixtures/compose/", "fixtures/aftermarket/"];
+const BUILDING: &[&str] = &[
+    "fixtures/loans/",
+    "fixtures/compose/",
+    "fixtures/aftermarket/",
+];
 
 /// Whether the fixture file declares `"expect": "ok"`.
 fn passing(path: &Path) -> bool {
