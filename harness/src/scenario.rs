@@ -132,6 +132,14 @@ pub struct Output {
 }
 
 impl Output {
+    /// Its inline datum, if it has one.
+    pub fn inline_datum(&self) -> Option<&PlutusData> {
+        match &self.datum {
+            Datum::Inline(data) => Some(data),
+            _ => None,
+        }
+    }
+
     /// An output holding `value` at `address`, with no datum and no reference script.
     pub fn plain(address: Address, value: Value) -> Output {
         Output {

@@ -7,7 +7,7 @@ use super::super::{AttackHooks, ConstructorGroup};
 use crate::{
     deploy::{Build, Deployment},
     plutus,
-    scenario::{AssetClass, Credential, Datum, Output},
+    scenario::{AssetClass, Credential, Output},
 };
 use pallas_primitives::PlutusData;
 
@@ -37,7 +37,7 @@ pub const HOOKS: AttackHooks = AttackHooks {
 /// A payment or delivery: an output whose inline datum is the PaymentDatum
 /// `[B beacon_policy_id (28 bytes), Constr 0 [Constr 0 [B tx_id (32 bytes)], I index]]` (§3.4).
 fn is_payment(output: &Output) -> bool {
-    let Some(PlutusData::Array(items)) = inline(output) else {
+    let Some(PlutusData::Array(items)) = output.inline_datum() else {
         return false;
     };
     let [PlutusData::BoundedBytes(beacon), out_ref] = items.as_slice() else {
@@ -66,7 +66,7 @@ fn is_traded(asset: &AssetClass, _: &Output) -> bool {
 /// policy; its `bidder_credential` (field 3) owns it. A bid without its beacon is the address
 /// owner's (AFTER-BID-CLOSE-04).
 fn bidder(output: &Output) -> Option<Credential> {
-    let (index, fields) = plutus::as_constr(inline(output)?)?;
+    let (index, fields) = plutus::as_constr(output.inline_datum()?)?;
     if !(2..=4).contains(&index) {
         return None;
     }
@@ -92,17 +92,10 @@ fn bidder(output: &Output) -> Option<Credential> {
     }
 }
 
-fn inline(output: &Output) -> Option<&PlutusData> {
-    match &output.datum {
-        Datum::Inline(data) => Some(data),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Address, Stake, Value};
+    use crate::scenario::{Address, Datum, Stake, Value};
     use uplc::ast::Data;
 
     fn output(datum: Datum, value: Value) -> Output {

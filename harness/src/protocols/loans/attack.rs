@@ -6,7 +6,7 @@ use super::super::{AttackHooks, ConstructorGroup};
 use super::LOAN_REDEEMERS;
 use crate::{
     plutus,
-    scenario::{AssetClass, Credential, Datum, Output},
+    scenario::{AssetClass, Credential, Output},
 };
 use pallas_primitives::PlutusData;
 
@@ -45,7 +45,7 @@ const LOAN_NAMES: [&str; 7] = {
 /// acceptance's Key and deposit, a payment, an address update's Key output. The protocol owes
 /// it to the lender.
 fn is_lender_output(output: &Output) -> bool {
-    matches!(inline(output), Some(PlutusData::Array(items))
+    matches!(output.inline_datum(), Some(PlutusData::Array(items))
         if items.len() == 2 && items.iter().all(|i| matches!(i, PlutusData::BoundedBytes(_))))
 }
 
@@ -53,7 +53,8 @@ fn is_lender_output(output: &Output) -> bool {
 /// the loan's claim; taking it is theft, not a beacon's misplacement. (Loan-asset beacons and
 /// Locks, also 32 bytes, sit only in Asks, Offers and Active UTxOs.)
 fn is_key_nft(asset: &AssetClass, output: &Output) -> bool {
-    let loan_datum = inline(output)
+    let loan_datum = output
+        .inline_datum()
         .and_then(plutus::as_constr)
         .is_some_and(|(index, _)| index <= 2);
     asset.1.len() == 32 && !loan_datum
@@ -64,7 +65,7 @@ fn is_key_nft(asset: &AssetClass, output: &Output) -> bool {
 /// `lender_id` (`00`/`01` ‖ hash, §4.3) names the credential. An Offer without its beacon is the
 /// address owner's (LOAN-SPEND-07).
 fn offer_lender(output: &Output) -> Option<Credential> {
-    let (1, fields) = plutus::as_constr(inline(output)?)? else {
+    let (1, fields) = plutus::as_constr(output.inline_datum()?)? else {
         return None;
     };
     let [
@@ -92,17 +93,10 @@ fn offer_lender(output: &Output) -> Option<Credential> {
     }
 }
 
-fn inline(output: &Output) -> Option<&PlutusData> {
-    match &output.datum {
-        Datum::Inline(data) => Some(data),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Address, Stake, Value};
+    use crate::scenario::{Address, Datum, Stake, Value};
     use uplc::ast::Data;
 
     fn output(datum: Datum) -> Output {
