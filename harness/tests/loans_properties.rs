@@ -12,23 +12,15 @@
 //!
 //! Terms are random: rates (zero, small, huge denominators), compounding or simple, every penalty,
 //! epochs of one second to ten days, 0 to 12 roll-overs, balances with denominators up to 10^27,
-//! zero minimum payments and zero collateral. Runs are deterministic (fixed ChaCha seed). A
-//! failure shrinks, then prints the transaction as a fixture to save under `fixtures/loans/`.
-//! `cargo test` runs a few cases per property; `LOANS_PROPTEST_CASES=512` runs more.
+//! zero minimum payments and zero collateral. Runs are deterministic (fixed ChaCha seed, the
+//! runner of `common/property.rs`). A failure shrinks, then prints the transaction as a fixture
+//! to save under `fixtures/loans/`. `cargo test` runs a few cases per property;
+//! `LOANS_PROPTEST_CASES=512` runs more.
 
-use harness::{
-    fixture, parallel,
-    params::Params,
-    replay::{self, Replayed},
-    resolve,
-};
+use crate::common::property::Suite;
 use num_bigint::BigInt;
-use proptest::{
-    prelude::*,
-    test_runner::{Config, RngAlgorithm, RngSeed, TestCaseError, TestError, TestRunner},
-};
+use proptest::prelude::*;
 use serde_json::{Value, json};
-use std::path::Path;
 
 const SEED: u64 = 0x10a5_5eed_2026;
 const DAY: u64 = 86_400_000;
@@ -332,22 +324,6 @@ impl Payment {
     }
 }
 
-/// Replays fixture JSON as `harness replay` does a file.
-fn replay(fixture: &Value, params: &Params) -> Replayed {
-    let path = Path::new("loans_properties.json");
-    let text = fixture.to_string();
-    let parsed = fixture::parse("loans_properties.json", &text).expect("a valid fixture");
-    let record = replay::deployment(harness::deploy::Build::Record).expect("record deployment");
-    let scenario = resolve::resolve(&parsed, path, record, &params.slot_config).expect("resolves");
-    let measured = replay::settle(&scenario.tx, params, path).expect("builds");
-    replay::judge(scenario, measured, params, || {
-        let traced = replay::deployment(harness::deploy::Build::Traced)?;
-        let scenario = resolve::resolve(&parsed, path, traced, &params.slot_config)?;
-        replay::settle(&scenario.tx, params, path)
-    })
-    .expect("judged")
-}
-
 // ## Generation
 
 fn penalty() -> impl Strategy<Value = Penalty> {
@@ -434,60 +410,14 @@ fn case() -> impl Strategy<Value = Case> {
 /// does not apply to the case.
 type Check = fn(&Case) -> Option<Value>;
 
-fn cases(n: u32) -> u32 {
-    std::env::var("LOANS_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(n)
-}
+const SUITE: Suite = Suite {
+    protocol: "loans",
+    cases_var: "LOANS_PROPTEST_CASES",
+    seed: SEED,
+};
 
 fn property(name: &str, n: u32, check: Check) {
-    parallel::on_large_stack(|| property_here(name, n, check))
-        .unwrap_or_else(|e| panic!("property `{name}`: {e}"));
-}
-
-fn property_here(name: &str, n: u32, check: Check) {
-    let params = Params::mainnet().expect("mainnet parameters");
-    let config = Config {
-        cases: cases(n),
-        failure_persistence: None,
-        rng_algorithm: RngAlgorithm::ChaCha,
-        rng_seed: RngSeed::Fixed(SEED),
-        max_shrink_iters: 256,
-        ..Config::default()
-    };
-    let mut runner = TestRunner::new(config);
-    let applied = std::cell::Cell::new(0u32);
-    let result = runner.run(&case(), |case| {
-        let Some(fixture) = check(&case) else {
-            return Ok(());
-        };
-        applied.set(applied.get() + 1);
-        let replayed = replay(&fixture, &params);
-        if replayed.matches() {
-            Ok(())
-        } else {
-            Err(TestCaseError::fail(format!("{:?}", replayed.actual)))
-        }
-    });
-    println!(
-        "property `{name}`: {} of {} cases applied",
-        applied.get(),
-        cases(n)
-    );
-    match result {
-        Ok(()) => assert!(applied.get() > 0, "property `{name}`: no case applied"),
-        Err(TestError::Fail(reason, case)) => {
-            let fixture = check(&case).expect("the failing case applies");
-            println!("minimal failing case: {case:#?}");
-            println!(
-                "fixture (save under fixtures/loans/ as a regression):\n{}",
-                serde_json::to_string_pretty(&fixture).unwrap()
-            );
-            panic!("property `{name}` failed: {reason}");
-        }
-        Err(TestError::Abort(reason)) => panic!("property `{name}` aborted: {reason}"),
-    }
+    SUITE.property(name, n, case, check);
 }
 
 fn ok(payment: &Payment, case: &Case) -> Value {

@@ -13,23 +13,15 @@
 //! side (offer, ask and premium), 1 to 6 terms, premiums from one unit to 2^61, strike prices
 //! whose denominators reach 10^36 with numerators chosen so the strike payment lands anywhere
 //! from one unit to 2^62, ContractIds of output indices up to several hundred. Runs are
-//! deterministic (fixed ChaCha seed). A failure shrinks, then prints the transaction as a fixture
-//! to save under `fixtures/options/`. `cargo test` runs a few cases per property;
-//! `OPTIONS_PROPTEST_CASES=64` runs more.
+//! deterministic (fixed ChaCha seed, the runner of `common/property.rs`). A failure shrinks,
+//! then prints the transaction as a fixture to save under `fixtures/options/`. `cargo test`
+//! runs a few cases per property; `OPTIONS_PROPTEST_CASES=64` runs more.
 
-use harness::{
-    fixture, parallel,
-    params::Params,
-    replay::{self, Replayed},
-    resolve,
-};
+use crate::common::property::Suite;
 use num_bigint::BigInt;
-use proptest::{
-    prelude::*,
-    test_runner::{Config, RngAlgorithm, RngSeed, TestCaseError, TestError, TestRunner},
-};
+use proptest::prelude::*;
 use serde_json::{Value, json};
-use std::{collections::BTreeMap, path::Path};
+use std::collections::BTreeMap;
 
 const SEED: u64 = 0x0b71_0a5e_2026;
 /// The proposals' transaction id (spec §4.2's `H`); each proposal is one of its outputs.
@@ -510,22 +502,6 @@ fn close_expired(case: &Case, how: &Settle, expect: &Value, rules: &[&str]) -> V
     fixture(case, expect, rules, utxos, tx)
 }
 
-/// Replays fixture JSON as `harness replay` does a file.
-fn replay(fixture: &Value, params: &Params) -> Replayed {
-    let path = Path::new("options_properties.json");
-    let text = fixture.to_string();
-    let parsed = fixture::parse("options_properties.json", &text).expect("a valid fixture");
-    let record = replay::deployment(harness::deploy::Build::Record).expect("record deployment");
-    let scenario = resolve::resolve(&parsed, path, record, &params.slot_config).expect("resolves");
-    let measured = replay::settle(&scenario.tx, params, path).expect("builds");
-    replay::judge(scenario, measured, params, || {
-        let traced = replay::deployment(harness::deploy::Build::Traced)?;
-        let scenario = resolve::resolve(&parsed, path, traced, &params.slot_config)?;
-        replay::settle(&scenario.tx, params, path)
-    })
-    .expect("judged")
-}
-
 // ## Generation
 
 /// A quantity from one unit to `max`, extremes included.
@@ -662,60 +638,14 @@ fn case() -> impl Strategy<Value = Case> {
 /// does not apply to the case.
 type Check = fn(&Case) -> Option<Value>;
 
-fn cases(n: u32) -> u32 {
-    std::env::var("OPTIONS_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(n)
-}
+const SUITE: Suite = Suite {
+    protocol: "options",
+    cases_var: "OPTIONS_PROPTEST_CASES",
+    seed: SEED,
+};
 
 fn property(name: &str, n: u32, check: Check) {
-    parallel::on_large_stack(|| property_here(name, n, check))
-        .unwrap_or_else(|e| panic!("property `{name}`: {e}"));
-}
-
-fn property_here(name: &str, n: u32, check: Check) {
-    let params = Params::mainnet().expect("mainnet parameters");
-    let config = Config {
-        cases: cases(n),
-        failure_persistence: None,
-        rng_algorithm: RngAlgorithm::ChaCha,
-        rng_seed: RngSeed::Fixed(SEED),
-        max_shrink_iters: 256,
-        ..Config::default()
-    };
-    let mut runner = TestRunner::new(config);
-    let applied = std::cell::Cell::new(0u32);
-    let result = runner.run(&case(), |case| {
-        let Some(fixture) = check(&case) else {
-            return Ok(());
-        };
-        applied.set(applied.get() + 1);
-        let replayed = replay(&fixture, &params);
-        if replayed.matches() {
-            Ok(())
-        } else {
-            Err(TestCaseError::fail(format!("{:?}", replayed.actual)))
-        }
-    });
-    println!(
-        "property `{name}`: {} of {} cases applied",
-        applied.get(),
-        cases(n)
-    );
-    match result {
-        Ok(()) => assert!(applied.get() > 0, "property `{name}`: no case applied"),
-        Err(TestError::Fail(reason, case)) => {
-            let fixture = check(&case).expect("the failing case applies");
-            println!("minimal failing case: {case:#?}");
-            println!(
-                "fixture (save under fixtures/options/ as a regression):\n{}",
-                serde_json::to_string_pretty(&fixture).unwrap()
-            );
-            panic!("property `{name}` failed: {reason}");
-        }
-        Err(TestError::Abort(reason)) => panic!("property `{name}` aborted: {reason}"),
-    }
+    SUITE.property(name, n, case, check);
 }
 
 fn refused(rule: &str) -> Value {

@@ -1,4 +1,6 @@
-//! What the fixture-wide tests share: the bundled fixtures.
+//! What the fixture-wide tests share: the bundled fixtures, and the property runner.
+
+pub mod property;
 
 use harness::replay;
 use std::path::PathBuf;
