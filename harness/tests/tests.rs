@@ -4,6 +4,9 @@
 /// What the fixture-wide tests share.
 mod common;
 
+/// Property tests of the aftermarket observer and beacon script: purchases, acceptances and
+/// claims of random batches, and the targeted mutations each refused for its rule.
+mod aftermarket_properties;
 /// The Aiken tests of `validators/` and the Aiken format check.
 mod aiken;
 /// The threat catalogue over every passing fixture, bounded per class.
