@@ -183,10 +183,9 @@ impl Lot {
         }
     }
 
-    /// `lovelace` and the price's tokens.
-    fn paid(&self, lovelace: u64) -> Assets {
-        let mut v = Assets::new();
-        add(&mut v, "lovelace".into(), lovelace.into());
+    /// `ada` lovelace and the price's tokens.
+    fn paid(&self, ada: u64) -> Assets {
+        let mut v = lovelace(ada);
         for (a, q) in self.price.iter().filter(|(a, _)| *a != Asset::Ada) {
             add(&mut v, a.key().into(), (*q).into());
         }
@@ -271,6 +270,17 @@ type Assets = BTreeMap<String, i128>;
 
 fn add(map: &mut Assets, key: String, quantity: i128) {
     *map.entry(key).or_default() += quantity;
+}
+
+fn lovelace(q: u64) -> Assets {
+    Assets::from([("lovelace".to_string(), q.into())])
+}
+
+/// Adds one of each of `beacons` (names under the beacon policy) to `value`.
+fn hold(value: &mut Assets, beacons: &[String]) {
+    for b in beacons {
+        add(value, format!("{B}:{b}"), 1);
+    }
 }
 
 fn value_of(map: &Assets) -> Value {
@@ -362,11 +372,10 @@ impl Tx {
 
     /// `owner`'s wallet input pays `value` too.
     fn fund(&mut self, owner: &'static str, value: &Assets) {
-        let funds = self.wallets.entry(owner).or_insert_with(|| {
-            let mut v = Assets::new();
-            add(&mut v, "lovelace".into(), MARGIN.into());
-            v
-        });
+        let funds = self
+            .wallets
+            .entry(owner)
+            .or_insert_with(|| lovelace(MARGIN));
         for (k, q) in value {
             add(funds, k.clone(), *q);
         }
@@ -450,12 +459,9 @@ fn purchase(case: &Case) -> Tx {
     let mut tx = Tx::new(BUYER, case.interleave);
     for (i, lot) in case.lots.iter().enumerate() {
         let beacons = lot.beacons("spot", None);
-        let mut value = Assets::new();
-        add(&mut value, "lovelace".into(), lot.deposit.into());
+        let mut value = lovelace(lot.deposit);
         lot.nfts(&mut value);
-        beacons
-            .iter()
-            .for_each(|b| add(&mut value, format!("{B}:{b}"), 1));
+        hold(&mut value, &beacons);
         tx.market_input(
             i,
             lot.seller(),
@@ -480,9 +486,7 @@ fn accept_spot_bids(case: &Case) -> Tx {
     for (i, lot) in case.lots.iter().enumerate() {
         let beacons = lot.beacons("bid", Some(lot.bidder()));
         let mut value = lot.paid(lot.deposit + lot.ada());
-        beacons
-            .iter()
-            .for_each(|b| add(&mut value, format!("{B}:{b}"), 1));
+        hold(&mut value, &beacons);
         tx.market_input(
             i,
             lot.seller(),
@@ -509,17 +513,13 @@ fn accept_claim_bids(case: &Case) -> Tx {
     let mut tx = Tx::new(case.lots[0].seller(), case.interleave);
     for (i, lot) in case.lots.iter().enumerate() {
         let beacons = lot.beacons("bid", Some(lot.bidder()));
-        let mut value = Assets::new();
-        add(&mut value, "lovelace".into(), lot.deposit.into());
-        beacons
-            .iter()
-            .for_each(|b| add(&mut value, format!("{B}:{b}"), 1));
+        let mut value = lovelace(lot.deposit);
+        hold(&mut value, &beacons);
         let redeemer = json!({"AcceptClaimBid": {"seller_deposit": lot.seller_deposit,
                                                  "payment_address": lot.payee_address(lot.seller())}});
         tx.market_input(i, lot.seller(), &value, lot.claim_bid_datum(), redeemer);
-        let mut added = Assets::new();
+        let mut added = lovelace(lot.seller_deposit);
         lot.nfts(&mut added);
-        add(&mut added, "lovelace".into(), lot.seller_deposit.into());
         tx.fund(lot.seller(), &added);
         for (k, q) in &added {
             add(&mut value, k.clone(), *q);
@@ -540,16 +540,9 @@ fn claim(case: &Case) -> Tx {
     let mut tx = Tx::new(payer, case.interleave);
     for (i, lot) in case.lots.iter().enumerate() {
         let beacons = lot.beacons("bid", Some(lot.bidder()));
-        let mut value = Assets::new();
-        add(
-            &mut value,
-            "lovelace".into(),
-            (lot.deposit + lot.seller_deposit).into(),
-        );
+        let mut value = lovelace(lot.deposit + lot.seller_deposit);
         lot.nfts(&mut value);
-        beacons
-            .iter()
-            .for_each(|b| add(&mut value, format!("{B}:{b}"), 1));
+        hold(&mut value, &beacons);
         let datum = lot.accepted_bid_datum(lot.bidder(), json!({"from": lot.claim_expiration}));
         tx.market_input(i, lot.seller(), &value, datum, json!("ClaimAcceptedBid"));
         let paid = lot.paid((lot.seller_deposit + lot.ada()).max(LEAST_PAYMENT));
@@ -674,11 +667,8 @@ fn mutate(case: &Case, action: Action, mutation: Mutation, tx: &mut Tx) -> Optio
         }
         Mutation::ExtraAcceptedBid => {
             let beacons = lot.beacons("bid", Some(MALLORY));
-            let mut value = Assets::new();
-            add(&mut value, "lovelace".into(), LEAST_DEPOSIT.into());
-            beacons
-                .iter()
-                .for_each(|b| add(&mut value, format!("{B}:{b}"), 1));
+            let mut value = lovelace(LEAST_DEPOSIT);
+            hold(&mut value, &beacons);
             tx.burn(&beacons, 1);
             tx.mint_redeemer = "CreateCloseOrUpdateMarketUTxOs";
             let fake = json!({"address": market(lot.seller()), "value": value_of(&value),
@@ -912,64 +902,64 @@ fn refused(case: &Case, mutation: Mutation) -> Option<Value> {
 
 #[test]
 fn every_valid_purchase_is_accepted() {
-    property("purchases", 8, |case| Some(case.valid(Action::Purchase)));
+    property("purchases", 16, |case| Some(case.valid(Action::Purchase)));
 }
 
 #[test]
 fn every_valid_spot_bid_acceptance_is_accepted() {
-    property("SpotBid acceptances", 8, |case| {
+    property("SpotBid acceptances", 16, |case| {
         Some(case.valid(Action::AcceptSpotBid))
     });
 }
 
 #[test]
 fn every_valid_claim_bid_acceptance_is_accepted() {
-    property("ClaimBid acceptances", 8, |case| {
+    property("ClaimBid acceptances", 16, |case| {
         Some(case.valid(Action::AcceptClaimBid))
     });
 }
 
 #[test]
 fn every_valid_claim_is_accepted_before_and_after_the_claim_deadline() {
-    property("claims", 8, |case| Some(case.valid(Action::Claim)));
+    property("claims", 16, |case| Some(case.valid(Action::Claim)));
 }
 
 #[test]
 fn a_payment_one_unit_short_is_refused() {
-    property("one unit short", 8, |case| refused(case, Mutation::Short));
+    property("one unit short", 12, |case| refused(case, Mutation::Short));
 }
 
 #[test]
 fn a_payment_to_another_address_is_refused() {
-    property("another address", 8, |case| {
+    property("another address", 12, |case| {
         refused(case, Mutation::Elsewhere)
     });
 }
 
 #[test]
 fn a_skipped_burn_is_refused() {
-    property("burn skipped", 8, |case| {
+    property("burn skipped", 12, |case| {
         refused(case, Mutation::BurnSkipped)
     });
 }
 
 #[test]
 fn an_extra_accepted_bid_is_refused() {
-    property("extra AcceptedBid", 8, |case| {
+    property("extra AcceptedBid", 12, |case| {
         refused(case, Mutation::ExtraAcceptedBid)
     });
 }
 
 #[test]
 fn a_native_input_shifting_the_pairing_is_refused() {
-    property("native input shifts the pairing", 8, |case| {
+    property("native input shifts the pairing", 12, |case| {
         refused(case, Mutation::NativeShift)
     });
 }
 
 #[test]
 fn an_acceptance_after_the_claim_deadline_or_bid_expiration_is_refused() {
-    property("acceptance too late", 8, |case| {
+    property("acceptance too late", 12, |case| {
         refused(case, Mutation::Late)
     });
 }
