@@ -564,9 +564,9 @@ impl Case {
         (self.pick % self.lots.len() as u64) as usize
     }
 
-    /// A choice among `n` variants, independent of the victim.
+    /// A choice among `n` variants, independent of the victim and the action.
     fn variant(&self, n: usize) -> usize {
-        (self.pick / 4 % n as u64) as usize
+        ((self.pick >> 16) % n as u64) as usize
     }
 
     fn tx(&self, action: Action) -> Tx {
@@ -894,7 +894,7 @@ fn refused(case: &Case, mutation: Mutation) -> Option<Value> {
         Mutation::Late => vec![Action::AcceptClaimBid],
         _ => ACTIONS.to_vec(),
     };
-    let action = actions[(case.pick / 8 % actions.len() as u64) as usize];
+    let action = actions[((case.pick >> 32) % actions.len() as u64) as usize];
     case.mutated(action, mutation)
 }
 
