@@ -1,7 +1,8 @@
 //! The harness's integration tests, one binary for all (each test file linked on its own would
 //! link uplc and aiken-project once per file). What belongs in each module:
 
-/// What the fixture-wide tests share.
+/// What the fixture-wide tests share, and the property runner of the loans, options and
+/// aftermarket property tests.
 mod common;
 
 /// Property tests of the aftermarket observer and beacon script: purchases, acceptances and
