@@ -144,6 +144,9 @@ struct Tx {
     validity: Option<Json>,
     /// Lovelace and tokens the actor's funds must hold beyond the fee's share.
     funds: Map<String, Json>,
+    /// The beacon script runs as a staking script; the observer runs.
+    beacons_staked: bool,
+    observed: bool,
 }
 
 fn market() -> Json {
@@ -247,8 +250,8 @@ fn listing_output(listing: Listing, i: usize, ada: u64) -> Json {
            "datum": listing_datum(listing, i, ada)})
 }
 
-/// The bid a datum names; `expirations` are the ClaimBid's (relative to the validity interval
-/// where the transaction has one).
+/// A SpotBid's or ClaimBid's datum; a ClaimBid's expirations are written `relative` to the
+/// validity interval when the transaction producing it has one, else as slots.
 fn bid_datum(kind: BidKind, i: usize, bidder: &str, ada: u64, relative: bool) -> Json {
     let mut fields = json!({"bidder_credential": {"key": bidder}, "nft_names": nft_names(i),
                             "bid_deposit": BID_DEPOSIT, "bid": prices(ada)});
@@ -294,8 +297,6 @@ fn payment_datum(utxo: &str) -> Json {
     json!({"inline": {"list": [{"bytes": {"script": B}}, {"out_ref": {"utxo": utxo}}]}})
 }
 
-const OBSERVE: &str = "ObserveAftermarket";
-
 impl Tx {
     fn new(actor: &'static str) -> Tx {
         Tx {
@@ -309,6 +310,8 @@ impl Tx {
             signers: Vec::new(),
             validity: None,
             funds: Map::new(),
+            beacons_staked: false,
+            observed: false,
         }
     }
 
@@ -347,13 +350,15 @@ impl Tx {
     }
 
     fn stake_beacons(&mut self) {
+        self.beacons_staked = true;
         self.withdrawals.push(json!({"credential": {"script": B}, "amount": 0, "redeemer": "CreateCloseOrUpdateMarketUTxOs"}));
     }
 
     fn observe(&mut self) {
+        self.observed = true;
         self.withdrawals.push(
             json!({"credential": {"script": "market_observer"}, "amount": 0,
-                                     "redeemer": {OBSERVE: {"beacon_policy_id": B}}}),
+                                     "redeemer": {"ObserveAftermarket": {"beacon_policy_id": B}}}),
         );
     }
 
@@ -607,15 +612,15 @@ impl Tx {
                 );
             }
         }
+        self.mint.retain(|_, q| q.as_i64() != Some(0));
         let mut scripts = Vec::new();
         if self.inputs.iter().any(|i| i.get("redeemer").is_some()) {
             scripts.push("market");
         }
-        let text = Json::Array(self.withdrawals.clone()).to_string();
-        if !self.mint.is_empty() || text.contains("\"market_beacons\"}") {
+        if !self.mint.is_empty() || self.beacons_staked {
             scripts.push(B);
         }
-        if text.contains(OBSERVE) {
+        if self.observed {
             scripts.push("market_observer");
         }
         for s in &scripts {
@@ -625,7 +630,6 @@ impl Tx {
             "reference_inputs": scripts.iter().map(|s| format!("{s}_ref")).collect::<Vec<_>>(),
             "inputs": self.inputs, "outputs": self.outputs,
         });
-        self.mint.retain(|_, q| q.as_i64() != Some(0));
         if !self.mint.is_empty() {
             tx["mint"] =
                 json!([{"policy": B, "assets": self.mint, "redeemer": self.mint_redeemer}]);
