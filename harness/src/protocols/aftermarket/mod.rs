@@ -11,10 +11,11 @@
 //! `{"list": [{"bytes": {"script": "market_beacons"}}, {"out_ref": {"utxo": "spot1"}}]}`.
 
 pub mod attack;
+pub mod capacity;
 
 use super::{
-    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Protocol, ScriptInfo,
-    Type, field, sha256, unit,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Protocol, ScriptInfo, Type, field,
+    sha256, unit,
 };
 use crate::{deploy::Param, scenario::Credential};
 
@@ -88,7 +89,7 @@ pub const AFTERMARKET: Protocol = Protocol {
     rules: include_str!("../../../rules/aftermarket.tsv"),
     rule_prefixes: &["AFTER-"],
     attack: attack::HOOKS,
-    capacity: CapacityHooks::NONE,
+    capacity: capacity::HOOKS,
 };
 
 /// `Prices` (§3.1): a Data map from asset (`[B policy, B name]`) to amount, in the order written.
