@@ -687,3 +687,27 @@ pub const HOOKS: CapacityHooks = CapacityHooks {
     batches,
     dust_entries,
 };
+
+#[cfg(test)]
+mod probe {
+    use super::*;
+    #[test]
+    fn probe_runs() {
+        let params = Params::mainnet().unwrap();
+        let which = std::env::var("PROBE").unwrap_or_default();
+        for a in ALL.iter().filter(|a| which.split(',').any(|w| w == a.name())) {
+            for n in std::env::var("PROBE_N").unwrap_or("1,2,20".into()).split(',').map(|x| x.parse::<usize>().unwrap()) {
+                let spec = a.transaction(n, Load::Honest, Build::Record, &params).unwrap();
+                let m = replay::settle(&spec, &params, Path::new("x")).unwrap();
+                let mut by: std::collections::BTreeMap<String, (u64, u64, usize)> = Default::default();
+                for r in &m.runs {
+                    let k = r.purpose.split(['(', ':', ' ']).next().unwrap_or("").to_string() + &r.purpose.chars().take(12).collect::<String>();
+                    let e = by.entry(k).or_default();
+                    e.0 += r.mem; e.1 += r.cpu; e.2 += 1;
+                }
+                let total: u64 = m.runs.iter().map(|r| r.mem).sum();
+                println!("{} n={n}: total {total} {:?}", a.name(), if n < 5 { format!("{by:?}") } else { String::new() });
+            }
+        }
+    }
+}
