@@ -159,8 +159,11 @@ impl Action {
     /// before the actor's change (the last output).
     fn dusted(self, spec: &mut TxSpec, params: &Params) {
         let actor = match self {
-            Action::UpdateOffers | Action::CloseOffers => "bob",
-            Action::AcceptSame | Action::AcceptDifferent | Action::Unlock => "bob",
+            Action::UpdateOffers
+            | Action::CloseOffers
+            | Action::AcceptSame
+            | Action::AcceptDifferent
+            | Action::Unlock => "bob",
             Action::PayPartial | Action::PayFull => "borrower",
             Action::AddressSeparate | Action::AddressTogether => "carol",
             _ => "alice",
@@ -308,10 +311,10 @@ fn add(value: &mut Json, asset: &str, q: u64) {
     value[key] = json!(now);
 }
 
-/// `object` with `fields` added.
-fn extend(object: &mut Json, fields: Map<String, Json>) {
-    if let Json::Object(m) = object {
-        m.extend(fields);
+/// `object` with the fields of `fields` added (both JSON objects).
+fn extend(object: &mut Json, fields: Json) {
+    if let (Json::Object(m), Json::Object(f)) = (object, fields) {
+        m.extend(f);
     }
 }
 
@@ -394,17 +397,14 @@ fn collateralization() -> Json {
 
 /// The terms of every Offer and loan but the loan asset: 1 % per one-day epoch, compounding,
 /// 0.5 minimum payment, a fixed 0.1 penalty, at most three misses.
-fn terms(asset: &str, term: i64) -> Map<String, Json> {
-    let Json::Object(m) = json!({
+fn terms(asset: &str, term: i64) -> Json {
+    json!({
         "loan_asset": asset, "asset_beacon": format!("asset({asset})"), "loan_principal": PRINCIPAL,
         "epoch_duration": DAY, "loan_term": term, "loan_interest": {"num": 1, "den": 100},
         "compounding_interest": true, "min_payment": 500_000, "penalty": {"FixedFee": {"fee": 100_000}},
         "max_consecutive_misses": 3, "collateralization": collateralization(),
         "collateral_is_swappable": false,
-    }) else {
-        unreachable!("a JSON object")
-    };
-    m
+    })
 }
 
 /// `lender`'s Offer of `asset` to `borrower`: exactly the principal, the deposit and N's three
