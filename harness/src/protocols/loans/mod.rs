@@ -13,12 +13,13 @@
 //! `{"list": [{"bytes": {"script": "loan_active"}}, {"bytes": {"beacon": "loan_active:loan(offer)"}}]}`.
 
 pub mod attack;
+pub mod capacity;
 #[cfg(test)]
 mod resolution;
 
 use super::{
-    BeaconFn, BeaconVariant, CapacityHooks, Constructor, DatumType, Derive, Protocol, ScriptInfo,
-    Type, field, sha256, unit,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Protocol, ScriptInfo, Type, field,
+    sha256, unit,
 };
 use crate::{
     deploy::Param,
@@ -123,7 +124,7 @@ pub const LOANS: Protocol = Protocol {
     rules: include_str!("../../../rules/loans.tsv"),
     rule_prefixes: &["LOAN-"],
     attack: attack::HOOKS,
-    capacity: CapacityHooks::NONE,
+    capacity: capacity::HOOKS,
 };
 
 /// `Option<Int>`: `epoch_duration`, `max_consecutive_misses`.
