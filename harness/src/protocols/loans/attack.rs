@@ -1,12 +1,13 @@
 //! What the attack engine ([`crate::attack`]) needs to know about loans: which outputs the
 //! protocol owes a lender, which tokens are Key NFTs, which spends are the owner's choice, and
-//! who owns an Offer.
+//! who owns an Offer, which deadlines each spend is bound by, which Active outputs start a loan
+//! and that collateral outputs may hold unlisted assets.
 
-use super::super::{AttackHooks, ConstructorGroup};
+use super::super::{AttackHooks, ConstructorGroup, TimeRule};
 use super::LOAN_REDEEMERS;
 use crate::{
     plutus,
-    scenario::{AssetClass, Credential, Output},
+    scenario::{AssetClass, Credential, Input, Output},
 };
 use pallas_primitives::PlutusData;
 
@@ -28,6 +29,12 @@ pub const HOOKS: AttackHooks = AttackHooks {
     owed: is_lender_output,
     bearer: is_key_nft,
     owner: offer_lender,
+    time_rules,
+    // A lender output holds exactly its deposit and Key (B-15), a payment what the borrower
+    // pays: every unit of it is owed.
+    owed_amount: |_, _, _| None,
+    open: starts_a_loan,
+    holds_any: is_active,
 };
 
 /// Every `LoanRedeemer` constructor's name.
@@ -91,6 +98,93 @@ fn offer_lender(output: &Output) -> Option<Credential> {
         1 => Some(Credential::Script(hash)),
         _ => None,
     }
+}
+
+/// The fields of a loan datum with constructor `index` whose UTxO holds a token of the datum's
+/// first field's policy (its beacons: a valid Offer or Active UTxO, §1.4).
+fn valid_fields(output: &Output, index: u64) -> Option<&[PlutusData]> {
+    let (i, fields) = plutus::as_constr(output.inline_datum()?)?;
+    let PlutusData::BoundedBytes(policy) = fields.first()? else {
+        return None;
+    };
+    let beacons = output.value.assets.keys().any(|a| a.0.as_slice() == policy.as_slice());
+    (i == index && beacons).then_some(fields)
+}
+
+/// An `ActiveDatum` (Constr 2, 24 fields).
+fn is_active(output: &Output) -> bool {
+    matches!(output.inline_datum().and_then(plutus::as_constr), Some((2, f)) if f.len() == 24)
+}
+
+fn int(data: &PlutusData) -> Option<i128> {
+    plutus::as_integer(data).and_then(|n| i128::try_from(n).ok())
+}
+
+/// `Some(x)` of an `Option<int>` (Constr 0 [I x]).
+fn some_int(data: &PlutusData) -> Option<i128> {
+    match plutus::as_constr(data)? {
+        (0, [x]) => int(x),
+        _ => None,
+    }
+}
+
+/// The deadlines a spend of a valid loan UTxO is bound by ("not passed" ≡ `U ≤ t`, "passed" ≡
+/// `L > t`, §4): accepting an expiring Offer (LOAN-ACCEPT-06); a payment or a lender address
+/// update before the loan expires (LOAN-PAY-06, LOAN-ADDR-04); a claim once the loan defaulted,
+/// by expiry or by too many missed epochs (LOAN-CLAIM-06); an unlock after the claim period
+/// (LOAN-UNLOCK-05). Nothing else reads time as a bound: an acceptance's `L` only sets the new
+/// loan's times (LOAN-ACCEPT-10), which the Active datum must then match.
+fn time_rules(output: &Output, redeemer: Option<&str>) -> Option<Vec<TimeRule>> {
+    let offer = || valid_fields(output, 1).filter(|f| f.len() == 20);
+    let active = || valid_fields(output, 2).filter(|f| f.len() == 24);
+    let rules = match redeemer {
+        Some("AcceptOffer") => offer()
+            .and_then(|f| some_int(&f[18]))
+            .map(TimeRule::NotAfter)
+            .into_iter()
+            .collect(),
+        Some("MakePayment" | "UpdateLenderAddress") => active()
+            .and_then(|f| int(&f[19]))
+            .map(TimeRule::NotAfter)
+            .into_iter()
+            .collect(),
+        Some("SpendWithKeyNFT") => active()
+            .and_then(default_from)
+            .map(TimeRule::NotBefore)
+            .into_iter()
+            .collect(),
+        Some("Unlock") => active()
+            .and_then(|f| int(&f[18]))
+            .map(|t| TimeRule::NotBefore(t + 1))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(rules)
+}
+
+/// The earliest `L` at which the loan of Active `fields` is in default (LOAN-CLAIM-06): after
+/// its expiration, or once `(L − last_epoch_boundary) div epoch + misses > max_misses`, that is
+/// `L ≥ last_epoch_boundary + epoch · (max_misses − misses + 1)`.
+fn default_from(fields: &[PlutusData]) -> Option<i128> {
+    let expired = int(&fields[19])? + 1;
+    let missed = (|| {
+        let epoch = some_int(&fields[8])?;
+        let max = some_int(&fields[15])?;
+        Some(int(&fields[9])? + epoch * (max - int(&fields[22])? + 1))
+    })();
+    Some(missed.map_or(expired, |m| m.min(expired)))
+}
+
+/// An Active output whose Loan ID no spent Active UTxO carries starts a new loan: an
+/// acceptance creates it from an Offer (LOAN-ACCEPT-10), so it continues no spent UTxO at the
+/// borrower's address. (An address update's Active output keeps its input's Loan ID.)
+fn starts_a_loan(output: &Output, spent: &[Input]) -> bool {
+    let loan_id = |o: &Output| match plutus::as_constr(o.inline_datum()?)? {
+        (2, fields) if fields.len() == 24 => Some(fields[23].clone()),
+        _ => None,
+    };
+    loan_id(output).is_some_and(|id| spent.iter().all(|i| loan_id(&i.utxo.output) != Some(id.clone())))
 }
 
 #[cfg(test)]
