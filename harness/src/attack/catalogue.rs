@@ -1245,7 +1245,12 @@ impl<'a> Ctx<'a> {
                 .assets
                 .keys()
                 .filter_map(|a| <[u8; 28]>::try_from(a.0.as_slice()).ok())
-                .find_map(|p| self.beacon_policies.contains(&p).then(|| script(&p)).flatten())
+                .find_map(|p| {
+                    self.beacon_policies
+                        .contains(&p)
+                        .then(|| script(&p))
+                        .flatten()
+                })
         })
     }
 

@@ -22,20 +22,13 @@ pub const HOOKS: AttackHooks = AttackHooks {
     }],
     // An owner who approves spends their own UTxO as they choose: a UTxO without beacons through
     // either close redeemer (AFTER-SPOT-CLOSE-05, AFTER-BID-CLOSE-04), a seller's Auction closed
-    // outright or while accepting bids (AFTER-AUC-CLOSE-01/02), a bidder's bid closed or
-    // accepted in a transaction the bidder signs; the observer guards every other party's UTxO.
-    owner_paths: &[ConstructorGroup {
-        script: "market",
-        names: &[
-            "CloseOrUpdateSellerUTxO",
-            "CloseOrUpdateBidderUTxO",
-            "PurchaseSpot",
-            "AcceptSpotBid",
-            "AcceptClaimBid",
-            "ClaimAcceptedBid",
-            "UnlockUnclaimedAcceptedBid",
-        ],
-    }],
+    // outright or while accepting bids (AFTER-AUC-CLOSE-01/02), a bid closed by its bidder or
+    // accepted in a transaction the bidder signs.
+    owner_paths: &[
+        market(&["CloseOrUpdateSellerUTxO", "CloseOrUpdateBidderUTxO"]),
+        market(&["CloseOrUpdateSellerUTxO", "AcceptSpotBid", "AcceptClaimBid"]),
+        market(&["CloseOrUpdateBidderUTxO", "AcceptSpotBid", "AcceptClaimBid"]),
+    ],
     when_nothing_taken: &[],
     // No market datum names the UTxO it continues; an AcceptedBid is matched by its address.
     continues: |_, _| false,
@@ -51,6 +44,13 @@ pub const HOOKS: AttackHooks = AttackHooks {
     holds_any: |_| false,
 };
 
+const fn market(names: &'static [&'static str]) -> ConstructorGroup {
+    ConstructorGroup {
+        script: "market",
+        names,
+    }
+}
+
 /// A market datum's constructor and fields.
 fn market_datum(output: &Output) -> Option<(u64, &[PlutusData])> {
     plutus::as_constr(output.inline_datum()?)
@@ -63,7 +63,11 @@ fn valid_fields(output: &Output, index: u64) -> Option<&[PlutusData]> {
     let PlutusData::BoundedBytes(policy) = fields.first()? else {
         return None;
     };
-    let beacons = output.value.assets.keys().any(|a| a.0.as_slice() == policy.as_slice());
+    let beacons = output
+        .value
+        .assets
+        .keys()
+        .any(|a| a.0.as_slice() == policy.as_slice());
     (i == index && beacons).then_some(fields)
 }
 
@@ -154,7 +158,10 @@ fn price_of(prices: &PlutusData, asset: &AssetClass) -> Option<i128> {
         },
         _ => false,
     };
-    Some(pairs.iter().find(|(k, _)| key(k)).map_or(Some(0), |(_, v)| int(v))?)
+    pairs
+        .iter()
+        .find(|(k, _)| key(k))
+        .map_or(Some(0), |(_, v)| int(v))
 }
 
 /// A payment or delivery: an output whose inline datum is the PaymentDatum
@@ -291,5 +298,130 @@ mod tests {
         );
         assert_eq!(bidder(&bid(3, key.clone(), false)), None);
         assert_eq!(bidder(&bid(0, key, true)), None);
+    }
+
+    const POLICY: [u8; 28] = [0xaa; 28];
+
+    /// A market output holding its `Bid` beacon, or not, with datum `Constr index fields`.
+    fn market_output(index: u64, fields: Vec<PlutusData>, beacon: bool) -> Output {
+        let mut value = Value::default();
+        if beacon {
+            value.assets.insert((POLICY.to_vec(), b"Bid".to_vec()), 1);
+        }
+        output(Datum::Inline(Data::constr(index, fields)), value)
+    }
+
+    /// A ClaimBid (9 fields) with `bid_expiration` `bid` and `claim_expiration` 8 000.
+    fn claim_bid(bid: Option<i64>, beacon: bool) -> Output {
+        let mut fields = vec![Data::integer(0.into()); 9];
+        fields[0] = Data::bytestring(POLICY.to_vec());
+        fields[7] = bid.map_or(Data::constr(1, vec![]), |e| {
+            Data::constr(0, vec![Data::integer(e.into())])
+        });
+        fields[8] = Data::integer(8_000.into());
+        market_output(3, fields, beacon)
+    }
+
+    #[test]
+    fn claim_bids_are_made_and_accepted_before_their_deadlines() {
+        let both = vec![TimeRule::NotAfter(6_000), TimeRule::NotAfter(8_000)];
+        let expiring = claim_bid(Some(6_000), true);
+        assert_eq!(time_rules(&expiring, None), Some(both.clone()));
+        assert_eq!(time_rules(&expiring, Some("AcceptClaimBid")), Some(both));
+        let open_ended = claim_bid(None, true);
+        assert_eq!(
+            time_rules(&open_ended, None),
+            Some(vec![TimeRule::NotAfter(8_000)])
+        );
+        assert_eq!(time_rules(&claim_bid(None, false), None), Some(vec![]));
+        assert_eq!(
+            time_rules(&expiring, Some("CloseOrUpdateBidderUTxO")),
+            Some(vec![])
+        );
+    }
+
+    #[test]
+    fn accepted_bids_are_unlocked_from_their_claim_expiration_on() {
+        let mut fields = vec![Data::integer(0.into()); 10];
+        fields[0] = Data::bytestring(POLICY.to_vec());
+        fields[9] = Data::integer(8_000.into());
+        let accepted = market_output(4, fields, true);
+        assert_eq!(
+            time_rules(&accepted, Some("UnlockUnclaimedAcceptedBid")),
+            Some(vec![TimeRule::NotBefore(8_000)])
+        );
+        assert_eq!(
+            time_rules(&accepted, Some("ClaimAcceptedBid")),
+            Some(vec![])
+        );
+    }
+
+    /// A spent input holding `output` at out-ref `[3; 32]#1`, and the payment output for it
+    /// holding `value`.
+    fn paid(output: Output, value: Value) -> (Input, Output) {
+        let input = Input {
+            utxo: crate::scenario::Utxo {
+                name: "paid".into(),
+                out_ref: crate::scenario::OutRef {
+                    tx_id: [3; 32],
+                    index: 1,
+                },
+                output,
+            },
+            redeemer: None,
+        };
+        (input, output_with(payment_datum(vec![3; 32]), value))
+    }
+
+    fn output_with(datum: PlutusData, value: Value) -> Output {
+        output(Datum::Inline(datum), value)
+    }
+
+    fn asset(policy: u8, name: &[u8]) -> PlutusData {
+        Data::list(vec![
+            Data::bytestring(vec![policy; 28]),
+            Data::bytestring(name.to_vec()),
+        ])
+    }
+
+    #[test]
+    fn a_spot_payment_owes_the_deposit_and_the_price() {
+        let prices = Data::map(vec![
+            (asset(0xd0, b"DJED"), Data::integer(25.into())),
+            (
+                Data::list(vec![Data::bytestring(vec![]), Data::bytestring(vec![])]),
+                Data::integer(100.into()),
+            ),
+        ]);
+        let mut fields = vec![Data::integer(0.into()); 7];
+        fields[5] = Data::integer(3.into());
+        fields[6] = prices;
+        let (input, payment) = paid(market_output(0, fields, true), Value::default());
+        let owed = |a: AssetClass| owed_amount(&payment, &a, std::slice::from_ref(&input));
+        assert_eq!(owed((vec![], vec![])), Some(103));
+        assert_eq!(owed((vec![0xd0; 28], b"DJED".to_vec())), Some(25));
+        assert_eq!(owed((vec![0xee; 28], b"junk".to_vec())), Some(0));
+        assert_eq!(owed_amount(&payment, &(vec![], vec![]), &[]), None);
+    }
+
+    #[test]
+    fn a_delivery_owes_the_bid_deposit_and_each_nft() {
+        let mut fields = vec![Data::integer(0.into()); 8];
+        fields[2] = Data::bytestring(vec![0x4e; 28]);
+        fields[4] = Data::list(vec![Data::bytestring(b"key".to_vec())]);
+        fields[6] = Data::integer(2.into());
+        let (input, delivery) = paid(market_output(2, fields, true), Value::default());
+        let owed = |a: AssetClass| owed_amount(&delivery, &a, std::slice::from_ref(&input));
+        assert_eq!(owed((vec![], vec![])), Some(2));
+        assert_eq!(owed((vec![0x4e; 28], b"key".to_vec())), Some(1));
+        assert_eq!(owed((vec![0x4e; 28], b"other".to_vec())), Some(0));
+    }
+
+    #[test]
+    fn listings_start_anew_and_bids_do_not() {
+        let spot = market_output(0, vec![], false);
+        assert!((HOOKS.open)(&spot, &[]));
+        assert!((HOOKS.open)(&market_output(1, vec![], true), &[]));
+        assert!(!(HOOKS.open)(&claim_bid(None, true), &[]));
     }
 }

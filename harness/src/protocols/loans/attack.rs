@@ -107,7 +107,11 @@ fn valid_fields(output: &Output, index: u64) -> Option<&[PlutusData]> {
     let PlutusData::BoundedBytes(policy) = fields.first()? else {
         return None;
     };
-    let beacons = output.value.assets.keys().any(|a| a.0.as_slice() == policy.as_slice());
+    let beacons = output
+        .value
+        .assets
+        .keys()
+        .any(|a| a.0.as_slice() == policy.as_slice());
     (i == index && beacons).then_some(fields)
 }
 
@@ -184,7 +188,11 @@ fn starts_a_loan(output: &Output, spent: &[Input]) -> bool {
         (2, fields) if fields.len() == 24 => Some(fields[23].clone()),
         _ => None,
     };
-    loan_id(output).is_some_and(|id| spent.iter().all(|i| loan_id(&i.utxo.output) != Some(id.clone())))
+    loan_id(output).is_some_and(|id| {
+        spent
+            .iter()
+            .all(|i| loan_id(&i.utxo.output) != Some(id.clone()))
+    })
 }
 
 #[cfg(test)]
@@ -288,5 +296,103 @@ mod tests {
         assert_eq!(offer_lender(&offer(key, &[b"Ask"])), None);
         let bad = [&[2][..], &BOB].concat();
         assert_eq!(offer_lender(&offer(bad, &[b"Offer"])), None);
+    }
+
+    fn some(x: i64) -> PlutusData {
+        Data::constr(0, vec![Data::integer(x.into())])
+    }
+
+    /// An Active output holding `beacons` of N: an `ActiveDatum` whose times are the given
+    /// `loan_expiration`, `claim_expiration` and `last_epoch_boundary`, misses and epoch terms,
+    /// and Loan ID `id` (the other fields filler).
+    fn active(beacons: bool, epochs: Option<(i64, i64, i64)>, id: u8) -> Output {
+        let mut fields = vec![Data::integer(0.into()); 24];
+        fields[0] = Data::bytestring(N.to_vec());
+        fields[8] = epochs.map_or(Data::constr(1, vec![]), |(f, _, _)| some(f));
+        fields[9] = Data::integer(1_000.into());
+        fields[15] = epochs.map_or(Data::constr(1, vec![]), |(_, m, _)| some(m));
+        fields[18] = Data::integer(9_000.into());
+        fields[19] = Data::integer(5_000.into());
+        fields[22] = Data::integer(epochs.map_or(0, |(_, _, n)| n).into());
+        fields[23] = Data::bytestring(vec![id; 32]);
+        let mut out = offer(vec![], if beacons { &[b"Active"] } else { &[] });
+        out.datum = Datum::Inline(Data::constr(2, fields));
+        out
+    }
+
+    fn rules(output: &Output, redeemer: &str) -> Vec<TimeRule> {
+        time_rules(output, Some(redeemer)).unwrap()
+    }
+
+    #[test]
+    fn payments_and_address_updates_come_before_the_loan_expires() {
+        let loan = active(true, None, 1);
+        for redeemer in ["MakePayment", "UpdateLenderAddress"] {
+            assert_eq!(rules(&loan, redeemer), vec![TimeRule::NotAfter(5_000)]);
+        }
+        assert!(rules(&active(false, None, 1), "MakePayment").is_empty());
+        assert_eq!(time_rules(&loan, None), Some(vec![]));
+    }
+
+    #[test]
+    fn claims_come_after_default_and_unlocks_after_the_claim_period() {
+        let expiring = active(true, None, 1);
+        assert_eq!(
+            rules(&expiring, "SpendWithKeyNFT"),
+            vec![TimeRule::NotBefore(5_001)]
+        );
+        assert_eq!(rules(&expiring, "Unlock"), vec![TimeRule::NotBefore(9_001)]);
+        // Epochs of 1 000 from 1 000, at most 2 misses, 1 recorded: default once two more
+        // boundaries pass, at 3 000, before the expiration.
+        let missing = active(true, Some((1_000, 2, 1)), 1);
+        assert_eq!(
+            rules(&missing, "SpendWithKeyNFT"),
+            vec![TimeRule::NotBefore(3_000)]
+        );
+        let patient = active(true, Some((1_000, 9, 0)), 1);
+        assert_eq!(
+            rules(&patient, "SpendWithKeyNFT"),
+            vec![TimeRule::NotBefore(5_001)]
+        );
+    }
+
+    #[test]
+    fn an_expiring_offer_is_accepted_before_it_expires() {
+        let mut expiring = offer(vec![0; 29], &[b"Offer"]);
+        let Datum::Inline(datum) = &expiring.datum else {
+            unreachable!()
+        };
+        let (_, fields) = plutus::as_constr(datum).unwrap();
+        let mut fields = fields.to_vec();
+        fields[18] = some(7_000);
+        expiring.datum = Datum::Inline(Data::constr(1, fields));
+        assert_eq!(
+            rules(&expiring, "AcceptOffer"),
+            vec![TimeRule::NotAfter(7_000)]
+        );
+        // The filler's `offer_expiration` (I 0) is no `Some`.
+        assert!(rules(&offer(vec![0; 29], &[b"Offer"]), "AcceptOffer").is_empty());
+    }
+
+    #[test]
+    fn an_active_output_with_a_new_loan_id_starts_a_loan() {
+        let spent = |o: Output| Input {
+            utxo: crate::scenario::Utxo {
+                name: "spent".into(),
+                out_ref: crate::scenario::OutRef {
+                    tx_id: [1; 32],
+                    index: 0,
+                },
+                output: o,
+            },
+            redeemer: None,
+        };
+        let offer_input = spent(offer(vec![0; 29], &[b"Offer"]));
+        assert!(starts_a_loan(&active(true, None, 1), &[offer_input]));
+        let updated = spent(active(true, None, 1));
+        assert!(!starts_a_loan(&active(true, None, 1), &[updated]));
+        assert!(!starts_a_loan(&offer(vec![0; 29], &[b"Offer"]), &[]));
+        assert!(is_active(&active(false, None, 1)));
+        assert!(!is_active(&offer(vec![0; 29], &[])));
     }
 }
