@@ -215,10 +215,10 @@ impl<'a> Ctx<'a> {
 
     /// Indexes of protocol outputs, each with whether it is a continuing output.
     fn protocol_outputs(&self) -> Vec<(usize, bool)> {
-        let victims: Vec<Address> = self
+        let victims: Vec<Input> = self
             .victims()
             .iter()
-            .map(|&i| self.tx.inputs[i].utxo.output.address)
+            .map(|&i| self.tx.inputs[i].clone())
             .collect();
         self.tx
             .outputs
@@ -226,8 +226,11 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .filter(|(_, o)| !o.change && self.is_protocol_output(&o.output))
             .map(|(i, o)| {
-                let open = (self.hooks_of(&o.output).open)(&o.output, &self.tx.inputs);
-                (i, !open && victims.contains(&o.output.address))
+                let open = (self.hooks_of(&o.output).open)(&o.output, &victims);
+                let at_victim = victims
+                    .iter()
+                    .any(|v| v.utxo.output.address == o.output.address);
+                (i, !open && at_victim)
             })
             .collect()
     }
@@ -615,7 +618,7 @@ impl<'a> Ctx<'a> {
         for &(i, continuing) in &outputs {
             let output = &self.tx.outputs[i].output;
             // What its creator may add to an output that may hold anything is theirs to add.
-            if !continuing && (self.hooks_of(output).holds_any)(output) {
+            if !continuing && (self.hooks_of(output).holds_any)(output, &self.tx.inputs) {
                 continue;
             }
             let label = self.label(i, continuing);
@@ -987,7 +990,14 @@ impl<'a> Ctx<'a> {
         for (w, withdrawal) in self.tx.withdrawals.iter().enumerate() {
             let owner = owners.contains(&withdrawal.credential);
             let protocol = matches!(withdrawal.credential, Credential::Script(h) if self.protocol_scripts.contains_key(&h));
-            if !owner && !protocol {
+            // A staking execution guards only what the transaction spends or mints.
+            let guards = self
+                .tx
+                .inputs
+                .iter()
+                .any(|i| self.is_protocol_address(&i.utxo.output.address))
+                || !self.tx.mint.is_empty();
+            if !owner && !(protocol && guards) {
                 continue;
             }
             let (mut tx, _) = self.base();
@@ -1232,11 +1242,14 @@ impl<'a> Ctx<'a> {
         Some(rules)
     }
 
-    /// The protocol of an output's payment script, else of a beacon it holds.
+    /// The protocol of an output's payment script, unless that protocol mints no beacons (the
+    /// proxy holds other protocols' UTxOs), else of a beacon it holds.
     fn protocol_of(&self, output: &Output) -> Option<&'static protocols::Protocol> {
         let script = |h: &Hash28| self.script_name(h).and_then(protocols::of_script);
         let at = match output.address.payment {
-            Credential::Script(h) => script(&h),
+            Credential::Script(h) => {
+                script(&h).filter(|p| p.scripts.iter().any(|s| s.beacon_variant.is_some()))
+            }
             Credential::Key(_) => None,
         };
         at.or_else(|| {

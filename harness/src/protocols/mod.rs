@@ -259,14 +259,14 @@ pub struct AttackHooks {
     /// How much of `asset` the owed payment `output` must hold, given the transaction's inputs
     /// (what the paid UTxO's datum asks): only taking beyond that is theft. `None`: all of it.
     pub owed_amount: fn(output: &Output, asset: &AssetClass, inputs: &[Input]) -> Option<u64>,
-    /// Whether protocol output `output` starts a UTxO of its own, given the spent ones (a new
-    /// loan, a fresh listing): created under the protocol's invariants, it continues no spent
-    /// UTxO, though it sits at a spent one's address.
-    pub open: fn(output: &Output, spent: &[Input]) -> bool,
-    /// Whether `output` may hold assets the protocol does not name (loans B-16: unlisted assets
-    /// in a collateral output are the borrower's, ignored by every rule): junk added to it by
-    /// its creator is no dust attack.
-    pub holds_any: fn(output: &Output) -> bool,
+    /// Whether protocol output `output` is a UTxO of its own rather than the continuation of one
+    /// of `victims` (protocol UTxOs spent without their owner's approval) at its address: a new
+    /// loan, a fresh listing, the continuation of a UTxO its owner spends.
+    pub open: fn(output: &Output, victims: &[Input]) -> bool,
+    /// Whether `output` may hold assets the protocol does not name, given the transaction's
+    /// inputs (loans B-16: unlisted assets in a collateral output are the borrower's, ignored by
+    /// every rule): junk its creator adds is no dust attack.
+    pub holds_any: fn(output: &Output, inputs: &[Input]) -> bool,
 }
 
 impl AttackHooks {
@@ -284,7 +284,7 @@ impl AttackHooks {
         time_rules: |_, _| None,
         owed_amount: |_, _, _| None,
         open: |_, _| false,
-        holds_any: |_| false,
+        holds_any: |_, _| false,
     };
 
     /// The constructor names that count as `name` of `script`: in `interchangeable`, plus

@@ -41,7 +41,7 @@ pub const HOOKS: AttackHooks = AttackHooks {
     // A Spot or an Auction is listed by its seller with approval (AFTER-SPOT-CREATE,
     // AFTER-AUC-CREATE): a new listing, never the continuation of a spent bid at that address.
     open: |output, _| matches!(market_datum(output), Some((0 | 1, _))),
-    holds_any: |_| false,
+    holds_any: |_, _| false,
 };
 
 const fn market(names: &'static [&'static str]) -> ConstructorGroup {

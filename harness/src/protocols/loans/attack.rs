@@ -30,11 +30,9 @@ pub const HOOKS: AttackHooks = AttackHooks {
     bearer: is_key_nft,
     owner: offer_lender,
     time_rules,
-    // A lender output holds exactly its deposit and Key (B-15), a payment what the borrower
-    // pays: every unit of it is owed.
-    owed_amount: |_, _, _| None,
-    open: starts_a_loan,
-    holds_any: is_active,
+    owed_amount,
+    open: starts_no_victims_loan,
+    holds_any,
 };
 
 /// Every `LoanRedeemer` constructor's name.
@@ -180,19 +178,65 @@ fn default_from(fields: &[PlutusData]) -> Option<i128> {
     Some(missed.map_or(expired, |m| m.min(expired)))
 }
 
-/// An Active output whose Loan ID no spent Active UTxO carries starts a new loan: an
-/// acceptance creates it from an Offer (LOAN-ACCEPT-10), so it continues no spent UTxO at the
-/// borrower's address. (An address update's Active output keeps its input's Loan ID.)
-fn starts_a_loan(output: &Output, spent: &[Input]) -> bool {
-    let loan_id = |o: &Output| match plutus::as_constr(o.inline_datum()?)? {
-        (2, fields) if fields.len() == 24 => Some(fields[23].clone()),
+/// The Loan ID of an `ActiveDatum` (field 23).
+fn loan_id(output: &Output) -> Option<&PlutusData> {
+    match plutus::as_constr(output.inline_datum()?)? {
+        (2, fields) if fields.len() == 24 => Some(&fields[23]),
         _ => None,
+    }
+}
+
+/// An Active output continues only the victim Active UTxO of its Loan ID (an address update
+/// keeps the datum but the lender address, LOAN-ADDR-08); with another Loan ID it is a new loan
+/// an acceptance creates (LOAN-ACCEPT-10) or the borrower's own loan after a payment.
+fn starts_no_victims_loan(output: &Output, victims: &[Input]) -> bool {
+    loan_id(output).is_some_and(|id| victims.iter().all(|v| loan_id(&v.utxo.output) != Some(id)))
+}
+
+/// The spent Active UTxO whose loan a lender output (payment datum `[B policy, B loan_id]`)
+/// serves, with the constructor index and fields of its redeemer.
+fn served_loan<'a>(
+    output: &Output,
+    inputs: &'a [Input],
+) -> Option<(&'a Output, u64, &'a [PlutusData])> {
+    let Some(PlutusData::Array(items)) = output.inline_datum() else {
+        return None;
     };
-    loan_id(output).is_some_and(|id| {
-        spent
-            .iter()
-            .all(|i| loan_id(&i.utxo.output) != Some(id.clone()))
-    })
+    let input = inputs
+        .iter()
+        .find(|i| is_lender_output(output) && loan_id(&i.utxo.output) == items.get(1))?;
+    let (index, fields) = plutus::as_constr(input.redeemer.as_ref()?)?;
+    Some((&input.utxo.output, index, fields))
+}
+
+/// What a lender output owes: a payment at least `payment_amount` of the loan asset
+/// (LOAN-PAY-13), an address update's Key output exactly the Key (LOAN-ADDR-09); other assets
+/// are allowed in both. An acceptance's lender output is owed whole (exactly deposit and Key,
+/// B-15).
+fn owed_amount(output: &Output, asset: &AssetClass, inputs: &[Input]) -> Option<u64> {
+    let (active, index, fields) = served_loan(output, inputs)?;
+    let (_, datum) = plutus::as_constr(active.inline_datum()?)?;
+    match (index, fields) {
+        (3, [amount]) => {
+            let loan_asset = matches!(&datum[5], PlutusData::Array(parts)
+                if matches!(parts.as_slice(), [PlutusData::BoundedBytes(p), PlutusData::BoundedBytes(n)]
+                    if p.as_slice() == asset.0.as_slice() && n.as_slice() == asset.1.as_slice()));
+            let paid = u64::try_from(int(amount)?).ok()?;
+            Some(if loan_asset { paid } else { 0 })
+        }
+        (5, _) => Some(u64::from(
+            is_key_nft(asset, output)
+                && Some(&PlutusData::BoundedBytes(asset.1.clone().into())) == datum.get(23),
+        )),
+        _ => None,
+    }
+}
+
+/// Outputs that may hold unlisted assets: an Active output (B-16) and the lender output of a
+/// payment or an address update (LOAN-PAY-13, LOAN-ADDR-09: other assets allowed).
+fn holds_any(output: &Output, inputs: &[Input]) -> bool {
+    is_active(output)
+        || served_loan(output, inputs).is_some_and(|(_, index, _)| matches!(index, 3 | 5))
 }
 
 #[cfg(test)]
@@ -375,7 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn an_active_output_with_a_new_loan_id_starts_a_loan() {
+    fn an_active_output_with_a_new_loan_id_starts_no_victims_loan() {
         let spent = |o: Output| Input {
             utxo: crate::scenario::Utxo {
                 name: "spent".into(),
@@ -388,11 +432,63 @@ mod tests {
             redeemer: None,
         };
         let offer_input = spent(offer(vec![0; 29], &[b"Offer"]));
-        assert!(starts_a_loan(&active(true, None, 1), &[offer_input]));
+        assert!(starts_no_victims_loan(
+            &active(true, None, 1),
+            &[offer_input]
+        ));
         let updated = spent(active(true, None, 1));
-        assert!(!starts_a_loan(&active(true, None, 1), &[updated]));
-        assert!(!starts_a_loan(&offer(vec![0; 29], &[b"Offer"]), &[]));
-        assert!(is_active(&active(false, None, 1)));
-        assert!(!is_active(&offer(vec![0; 29], &[])));
+        assert!(!starts_no_victims_loan(&active(true, None, 1), &[updated]));
+        assert!(!starts_no_victims_loan(
+            &offer(vec![0; 29], &[b"Offer"]),
+            &[]
+        ));
+        assert!(holds_any(&active(false, None, 1), &[]));
+        assert!(!holds_any(&offer(vec![0; 29], &[]), &[]));
+    }
+
+    /// The lender output of loan 1 (ADA), and the Active input of loan 1 spent with `redeemer`.
+    fn served(redeemer: PlutusData) -> (Output, Input) {
+        let mut lender = output(Datum::Inline(Data::list(vec![
+            Data::bytestring(N.to_vec()),
+            Data::bytestring(vec![1; 32]),
+        ])));
+        lender.value.assets.insert((N.to_vec(), vec![1; 32]), 1);
+        let mut loan = active(true, None, 1);
+        let Datum::Inline(datum) = &loan.datum else {
+            unreachable!()
+        };
+        let mut fields = plutus::as_constr(datum).unwrap().1.to_vec();
+        fields[5] = Data::list(vec![Data::bytestring(vec![]), Data::bytestring(vec![])]);
+        loan.datum = Datum::Inline(Data::constr(2, fields));
+        let input = Input {
+            utxo: crate::scenario::Utxo {
+                name: "loan".into(),
+                out_ref: crate::scenario::OutRef {
+                    tx_id: [1; 32],
+                    index: 0,
+                },
+                output: loan,
+            },
+            redeemer: Some(redeemer),
+        };
+        (lender, input)
+    }
+
+    #[test]
+    fn a_payment_owes_its_amount_and_an_address_update_its_key() {
+        let ada = (vec![], vec![]);
+        let key = (N.to_vec(), vec![1; 32]);
+        let (lender, paid) = served(Data::constr(3, vec![Data::integer(7.into())]));
+        let inputs = std::slice::from_ref(&paid);
+        assert_eq!(owed_amount(&lender, &ada, inputs), Some(7));
+        assert_eq!(owed_amount(&lender, &key, inputs), Some(0));
+        assert!(holds_any(&lender, inputs));
+        let (lender, updated) = served(Data::constr(5, vec![]));
+        let inputs = std::slice::from_ref(&updated);
+        assert_eq!(owed_amount(&lender, &ada, inputs), Some(0));
+        assert_eq!(owed_amount(&lender, &key, inputs), Some(1));
+        // An acceptance's lender output serves no spent loan: owed whole.
+        assert_eq!(owed_amount(&lender, &ada, &[]), None);
+        assert!(!holds_any(&lender, &[]));
     }
 }
