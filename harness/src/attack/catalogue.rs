@@ -997,7 +997,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .any(|i| self.is_protocol_address(&i.utxo.output.address))
                 || !self.tx.mint.is_empty();
-            if !owner && !(protocol && guards) {
+            if !(owner || protocol && guards) {
                 continue;
             }
             let (mut tx, _) = self.base();
