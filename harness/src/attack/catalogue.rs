@@ -5,7 +5,8 @@
 //! is a protocol's deployment script or it holds a token of a beacon policy. A protocol input is a
 //! **victim** when it is spent without its owner's approval (the ledger-supplied address's stake
 //! credential neither signs nor withdraws: a fill), and a protocol output at a victim's address is
-//! a **continuing** output: everything about it is protected (value, address, datum). Other
+//! a **continuing** output, unless its protocol says it is a UTxO of its own
+//! ([`AttackHooks::open`]): everything about it is protected (value, address, datum). Other
 //! protocol outputs are **created** by whoever submits the transaction: only the protocol's
 //! invariants protect them (beacons, datum consistency, address shape, no junk), so the attacks on
 //! them leave alone what their creator may freely choose (amounts, owner, price, back-references).
