@@ -5,7 +5,8 @@
 //! is a protocol's deployment script or it holds a token of a beacon policy. A protocol input is a
 //! **victim** when it is spent without its owner's approval (the ledger-supplied address's stake
 //! credential neither signs nor withdraws: a fill), and a protocol output at a victim's address is
-//! a **continuing** output: everything about it is protected (value, address, datum). Other
+//! a **continuing** output, unless its protocol says it is a UTxO of its own
+//! ([`AttackHooks::open`]): everything about it is protected (value, address, datum). Other
 //! protocol outputs are **created** by whoever submits the transaction: only the protocol's
 //! invariants protect them (beacons, datum consistency, address shape, no junk), so the attacks on
 //! them leave alone what their creator may freely choose (amounts, owner, price, back-references).
@@ -20,7 +21,7 @@ use crate::{
     ledger,
     params::Params,
     plutus,
-    protocols::{self, AttackHooks, Constructor, Type},
+    protocols::{self, AttackHooks, Constructor, TimeRule, Type},
     resolve::native_script_hash,
     scenario::{
         Address, AssetClass, Credential, Datum, Hash28, Input, Mint, OutRef, Output, Scenario,
@@ -215,18 +216,30 @@ impl<'a> Ctx<'a> {
 
     /// Indexes of protocol outputs, each with whether it is a continuing output.
     fn protocol_outputs(&self) -> Vec<(usize, bool)> {
-        let victims: Vec<Address> = self
+        let victims: Vec<Input> = self
             .victims()
             .iter()
-            .map(|&i| self.tx.inputs[i].utxo.output.address)
+            .map(|&i| self.tx.inputs[i].clone())
             .collect();
         self.tx
             .outputs
             .iter()
             .enumerate()
             .filter(|(_, o)| !o.change && self.is_protocol_output(&o.output))
-            .map(|(i, o)| (i, victims.contains(&o.output.address)))
+            .map(|(i, o)| {
+                let open = (self.hooks_of(&o.output).open)(&o.output, &victims);
+                let at_victim = victims
+                    .iter()
+                    .any(|v| v.utxo.output.address == o.output.address);
+                (i, !open && at_victim)
+            })
             .collect()
+    }
+
+    /// The hooks of the protocol an output belongs to (its script's or beacon's), else the
+    /// scenario's.
+    fn hooks_of(&self, output: &Output) -> &AttackHooks {
+        self.protocol_of(output).map_or(self.hooks, |p| &p.attack)
     }
 
     /// Indexes of the outputs the protocol owes another party (see [`AttackHooks::owed`]).
@@ -521,7 +534,11 @@ impl<'a> Ctx<'a> {
                     .map(|(a, q)| (a.clone(), *q)),
             );
             for (asset, held) in assets {
-                let surplus = self.surplus(i, &asset);
+                let surplus = if continuing {
+                    self.surplus(i, &asset)
+                } else {
+                    self.owed_surplus(i, &asset, held)
+                };
                 let all = if asset.0.is_empty() {
                     held.saturating_sub(self.min_lovelace(output))
                 } else {
@@ -589,10 +606,22 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// How much of `asset` owed output `i` holds beyond what it owes
+    /// ([`AttackHooks::owed_amount`]); 0 when the protocol cannot tell, so all of it is owed.
+    fn owed_surplus(&self, i: usize, asset: &AssetClass, held: u64) -> u64 {
+        (self.hooks.owed_amount)(&self.tx.outputs[i].output, asset, &self.tx.inputs)
+            .map_or(0, |owed| held.saturating_sub(owed))
+    }
+
     fn token_dust(&self) -> Outcome {
         let outputs = self.protocol_outputs_or_none()?;
         let mut out = Vec::new();
         for &(i, continuing) in &outputs {
+            let output = &self.tx.outputs[i].output;
+            // What its creator may add to an output that may hold anything is theirs to add.
+            if !continuing && (self.hooks_of(output).holds_any)(output, &self.tx.inputs) {
+                continue;
+            }
             let label = self.label(i, continuing);
             let mut variants: Vec<(String, Vec<(AssetClass, u64)>)> = vec![
                 (
@@ -962,7 +991,14 @@ impl<'a> Ctx<'a> {
         for (w, withdrawal) in self.tx.withdrawals.iter().enumerate() {
             let owner = owners.contains(&withdrawal.credential);
             let protocol = matches!(withdrawal.credential, Credential::Script(h) if self.protocol_scripts.contains_key(&h));
-            if !owner && !protocol {
+            // A staking execution guards only what the transaction spends or mints.
+            let guards = self
+                .tx
+                .inputs
+                .iter()
+                .any(|i| self.is_protocol_address(&i.utxo.output.address))
+                || !self.tx.mint.is_empty();
+            if !(owner || protocol && guards) {
                 continue;
             }
             let (mut tx, _) = self.base();
@@ -1163,6 +1199,112 @@ impl<'a> Ctx<'a> {
         if from.is_none() && to.is_none() {
             return Err("the transaction sets no validity interval".into());
         }
+        let variants = match self.time_rules() {
+            Some(rules) if rules.is_empty() => {
+                return Err("no protocol rule bounds the validity interval of this transaction (the protocols' time rules)".into());
+            }
+            Some(rules) => self.crossing_shifts(&rules),
+            None => self.generic_shifts(),
+        };
+        Ok(variants
+            .into_iter()
+            .map(|(what, f, t)| {
+                let (mut tx, _) = self.base();
+                tx.valid_from = f;
+                tx.valid_to = t;
+                (format!("validity interval {what}"), tx)
+            })
+            .collect())
+    }
+
+    /// The time rules of every spent script input (with its redeemer) and every protocol output,
+    /// each asked of the protocol its script or beacon belongs to ([`AttackHooks::time_rules`]);
+    /// `None` when one of those protocols does not say.
+    fn time_rules(&self) -> Option<Vec<TimeRule>> {
+        let mut rules = Vec::new();
+        for input in &self.tx.inputs {
+            let (Credential::Script(hash), Some(r)) =
+                (input.utxo.output.address.payment, &input.redeemer)
+            else {
+                continue;
+            };
+            let Some(protocol) = self.script_name(&hash).and_then(protocols::of_script) else {
+                continue;
+            };
+            let redeemer = self.constructor_of(&hash, r).map(|c| c.name);
+            rules.extend((protocol.attack.time_rules)(&input.utxo.output, redeemer)?);
+        }
+        for (i, _) in self.protocol_outputs() {
+            let output = &self.tx.outputs[i].output;
+            if let Some(protocol) = self.protocol_of(output) {
+                rules.extend((protocol.attack.time_rules)(output, None)?);
+            }
+        }
+        Some(rules)
+    }
+
+    /// The protocol of an output's payment script, unless that protocol mints no beacons (the
+    /// proxy holds other protocols' UTxOs), else of a beacon it holds.
+    fn protocol_of(&self, output: &Output) -> Option<&'static protocols::Protocol> {
+        let script = |h: &Hash28| self.script_name(h).and_then(protocols::of_script);
+        let at = match output.address.payment {
+            Credential::Script(h) => {
+                script(&h).filter(|p| p.scripts.iter().any(|s| s.beacon_variant.is_some()))
+            }
+            Credential::Key(_) => None,
+        };
+        at.or_else(|| {
+            output
+                .value
+                .assets
+                .keys()
+                .filter_map(|a| <[u8; 28]>::try_from(a.0.as_slice()).ok())
+                .find_map(|p| {
+                    self.beacon_policies
+                        .contains(&p)
+                        .then(|| script(&p))
+                        .flatten()
+                })
+        })
+    }
+
+    /// For each time rule, the honest interval made to break it: the bound it needs removed, or
+    /// moved just across its instant (the other bound kept).
+    fn crossing_shifts(&self, rules: &[TimeRule]) -> Vec<(String, Option<u64>, Option<u64>)> {
+        let (from, to) = (self.tx.valid_from, self.tx.valid_to);
+        let c = &self.params.slot_config;
+        let len = i128::from(c.slot_length.max(1));
+        // The first slot starting after `t`, and the last starting before it.
+        let slot = |n: i128| u64::try_from(i128::from(c.zero_slot) + n).ok();
+        let after = |t: i128| slot((t - i128::from(c.zero_time)).div_euclid(len) + 1);
+        let before = |t: i128| slot((t - i128::from(c.zero_time) - 1).div_euclid(len));
+        let mut out: Vec<(String, Option<u64>, Option<u64>)> = Vec::new();
+        for rule in rules {
+            let (what, variants) = match *rule {
+                TimeRule::NotAfter(t) => (
+                    format!("upper bound (a rule needs it at or before {t})"),
+                    [(" removed", from, None), (" moved past it", from, after(t))],
+                ),
+                TimeRule::NotBefore(t) => (
+                    format!("lower bound (a rule needs it at or after {t})"),
+                    [(" removed", None, to), (" moved before it", before(t), to)],
+                ),
+            };
+            for (change, f, t) in variants {
+                let moved = (f, t) != (from, to);
+                let valid = f.is_none_or(|f| f >= c.zero_slot) && t.is_none_or(|t| t > c.zero_slot);
+                if moved && valid && !out.iter().any(|(_, a, b)| (*a, *b) == (f, t)) {
+                    out.push((format!("{what}{change}"), f, t));
+                }
+            }
+        }
+        out
+    }
+
+    /// Shifts tried when the protocols do not list their time rules: removed bounds, widened, and
+    /// moved by its length either way, leaving out any interval inside the honest one.
+    fn generic_shifts(&self) -> Vec<(String, Option<u64>, Option<u64>)> {
+        let (from, to) = (self.tx.valid_from, self.tx.valid_to);
         let start = self.params.slot_config.zero_slot;
         let span = match (from, to) {
             (Some(f), Some(t)) => t.saturating_sub(f).max(1),
@@ -1194,15 +1336,7 @@ impl<'a> Ctx<'a> {
                 && to.is_none_or(|hi| t.is_some_and(|x| x <= hi))
         };
         variants.retain(|(_, f, t)| !inside(*f, *t));
-        Ok(variants
-            .into_iter()
-            .map(|(what, f, t)| {
-                let (mut tx, _) = self.base();
-                tx.valid_from = f;
-                tx.valid_to = t;
-                (format!("validity interval {what}"), tx)
-            })
-            .collect())
+        variants
     }
 
     fn pairing_confusion(&self) -> Outcome {

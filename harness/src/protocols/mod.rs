@@ -17,7 +17,7 @@ use crate::{
     capacity::{self, Batch, DustEntry},
     deploy::Param,
     params::Params,
-    scenario::{AssetClass, Credential, OutRef, Output, Value},
+    scenario::{AssetClass, Credential, Input, OutRef, Output, Value},
 };
 use pallas_primitives::PlutusData;
 
@@ -212,6 +212,16 @@ pub struct Surplus<'a> {
     pub asset: &'a AssetClass,
 }
 
+/// A bound a protocol rule puts on the validity interval, in POSIX milliseconds as scripts read
+/// the bounds' values (`L` lower, `U` upper): what [`AttackHooks::time_rules`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeRule {
+    /// `U` is required and `U ≤ t` (a deadline not passed).
+    NotAfter(i128),
+    /// `L` is required and `L ≥ t` (a deadline passed).
+    NotBefore(i128),
+}
+
 /// What the attack engine ([`crate::attack`]) asks a protocol; the engine itself names no
 /// script, constructor or datum field.
 #[derive(Debug, Clone, Copy)]
@@ -241,6 +251,22 @@ pub struct AttackHooks {
     /// does not (a loans Offer is its lender's, though it sits at the borrower's address): the
     /// owner whose approval makes a spend no attack. `None`: the address's stake part owns it.
     pub owner: fn(output: &Output) -> Option<Credential>,
+    /// The bounds the protocol's rules put on the validity interval because of `output`: a spent
+    /// UTxO with its redeemer's constructor name, or a created output (`None`). A shift of the
+    /// interval that crosses none of them changes nothing a rule checks. `None`: the protocol
+    /// does not say, so every shift is tried.
+    pub time_rules: fn(output: &Output, redeemer: Option<&str>) -> Option<Vec<TimeRule>>,
+    /// How much of `asset` the owed payment `output` must hold, given the transaction's inputs
+    /// (what the paid UTxO's datum asks): only taking beyond that is theft. `None`: all of it.
+    pub owed_amount: fn(output: &Output, asset: &AssetClass, inputs: &[Input]) -> Option<u64>,
+    /// Whether protocol output `output` is a UTxO of its own rather than the continuation of one
+    /// of `victims` (protocol UTxOs spent without their owner's approval) at its address: a new
+    /// loan, a fresh listing, the continuation of a UTxO its owner spends.
+    pub open: fn(output: &Output, victims: &[Input]) -> bool,
+    /// Whether `output` may hold assets the protocol does not name, given the transaction's
+    /// inputs (loans B-16: unlisted assets in a collateral output are the borrower's, ignored by
+    /// every rule): junk its creator adds is no dust attack.
+    pub holds_any: fn(output: &Output, inputs: &[Input]) -> bool,
 }
 
 impl AttackHooks {
@@ -255,6 +281,10 @@ impl AttackHooks {
         owed: |_| false,
         bearer: |_, _| false,
         owner: |_| None,
+        time_rules: |_, _| None,
+        owed_amount: |_, _, _| None,
+        open: |_, _| false,
+        holds_any: |_, _| false,
     };
 
     /// The constructor names that count as `name` of `script`: in `interchangeable`, plus

@@ -21,7 +21,11 @@ pub const PROXY: Protocol = Protocol {
     variants: &[],
     rules: include_str!("../../rules/proxy.tsv"),
     rule_prefixes: &["LOAN-PROXY-", "OPT-PROXY-"],
-    attack: AttackHooks::NONE,
+    // The proxy reads no time.
+    attack: AttackHooks {
+        time_rules: |_, _| Some(Vec::new()),
+        ..AttackHooks::NONE
+    },
     capacity: CapacityHooks::NONE,
 };
 

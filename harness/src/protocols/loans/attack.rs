@@ -1,12 +1,13 @@
 //! What the attack engine ([`crate::attack`]) needs to know about loans: which outputs the
 //! protocol owes a lender, which tokens are Key NFTs, which spends are the owner's choice, and
-//! who owns an Offer.
+//! who owns an Offer, which deadlines each spend is bound by, which Active outputs start a loan
+//! and that collateral outputs may hold unlisted assets.
 
-use super::super::{AttackHooks, ConstructorGroup};
+use super::super::{AttackHooks, ConstructorGroup, TimeRule};
 use super::LOAN_REDEEMERS;
 use crate::{
     plutus,
-    scenario::{AssetClass, Credential, Output},
+    scenario::{AssetClass, Credential, Input, Output},
 };
 use pallas_primitives::PlutusData;
 
@@ -28,6 +29,10 @@ pub const HOOKS: AttackHooks = AttackHooks {
     owed: is_lender_output,
     bearer: is_key_nft,
     owner: offer_lender,
+    time_rules,
+    owed_amount,
+    open: starts_no_victims_loan,
+    holds_any,
 };
 
 /// Every `LoanRedeemer` constructor's name.
@@ -91,6 +96,147 @@ fn offer_lender(output: &Output) -> Option<Credential> {
         1 => Some(Credential::Script(hash)),
         _ => None,
     }
+}
+
+/// The fields of a loan datum with constructor `index` whose UTxO holds a token of the datum's
+/// first field's policy (its beacons: a valid Offer or Active UTxO, §1.4).
+fn valid_fields(output: &Output, index: u64) -> Option<&[PlutusData]> {
+    let (i, fields) = plutus::as_constr(output.inline_datum()?)?;
+    let PlutusData::BoundedBytes(policy) = fields.first()? else {
+        return None;
+    };
+    let beacons = output
+        .value
+        .assets
+        .keys()
+        .any(|a| a.0.as_slice() == policy.as_slice());
+    (i == index && beacons).then_some(fields)
+}
+
+/// An `ActiveDatum` (Constr 2, 24 fields).
+fn is_active(output: &Output) -> bool {
+    matches!(output.inline_datum().and_then(plutus::as_constr), Some((2, f)) if f.len() == 24)
+}
+
+fn int(data: &PlutusData) -> Option<i128> {
+    plutus::as_integer(data).and_then(|n| i128::try_from(n).ok())
+}
+
+/// `Some(x)` of an `Option<int>` (Constr 0 [I x]).
+fn some_int(data: &PlutusData) -> Option<i128> {
+    match plutus::as_constr(data)? {
+        (0, [x]) => int(x),
+        _ => None,
+    }
+}
+
+/// The deadlines a spend of a valid loan UTxO is bound by ("not passed" ≡ `U ≤ t`, "passed" ≡
+/// `L > t`, §4): accepting an expiring Offer (LOAN-ACCEPT-06); a payment or a lender address
+/// update before the loan expires (LOAN-PAY-06, LOAN-ADDR-04); a claim once the loan defaulted,
+/// by expiry or by too many missed epochs (LOAN-CLAIM-06); an unlock after the claim period
+/// (LOAN-UNLOCK-05). Nothing else reads time as a bound: an acceptance's `L` only sets the new
+/// loan's times (LOAN-ACCEPT-10), which the Active datum must then match.
+fn time_rules(output: &Output, redeemer: Option<&str>) -> Option<Vec<TimeRule>> {
+    let offer = || valid_fields(output, 1).filter(|f| f.len() == 20);
+    let active = || valid_fields(output, 2).filter(|f| f.len() == 24);
+    let rules = match redeemer {
+        Some("AcceptOffer") => offer()
+            .and_then(|f| some_int(&f[18]))
+            .map(TimeRule::NotAfter)
+            .into_iter()
+            .collect(),
+        Some("MakePayment" | "UpdateLenderAddress") => active()
+            .and_then(|f| int(&f[19]))
+            .map(TimeRule::NotAfter)
+            .into_iter()
+            .collect(),
+        Some("SpendWithKeyNFT") => active()
+            .and_then(default_from)
+            .map(TimeRule::NotBefore)
+            .into_iter()
+            .collect(),
+        Some("Unlock") => active()
+            .and_then(|f| int(&f[18]))
+            .map(|t| TimeRule::NotBefore(t + 1))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(rules)
+}
+
+/// The earliest `L` at which the loan of Active `fields` is in default (LOAN-CLAIM-06): after
+/// its expiration, or once `(L − last_epoch_boundary) div epoch + misses > max_misses`, that is
+/// `L ≥ last_epoch_boundary + epoch · (max_misses − misses + 1)`.
+fn default_from(fields: &[PlutusData]) -> Option<i128> {
+    let expired = int(&fields[19])? + 1;
+    let missed = (|| {
+        let epoch = some_int(&fields[8])?;
+        let max = some_int(&fields[15])?;
+        Some(int(&fields[9])? + epoch * (max - int(&fields[22])? + 1))
+    })();
+    Some(missed.map_or(expired, |m| m.min(expired)))
+}
+
+/// The Loan ID of an `ActiveDatum` (field 23).
+fn loan_id(output: &Output) -> Option<&PlutusData> {
+    match plutus::as_constr(output.inline_datum()?)? {
+        (2, fields) if fields.len() == 24 => Some(&fields[23]),
+        _ => None,
+    }
+}
+
+/// An Active output continues only the victim Active UTxO of its Loan ID (an address update
+/// keeps the datum but the lender address, LOAN-ADDR-08); with another Loan ID it is a new loan
+/// an acceptance creates (LOAN-ACCEPT-10) or the borrower's own loan after a payment.
+fn starts_no_victims_loan(output: &Output, victims: &[Input]) -> bool {
+    loan_id(output).is_some_and(|id| victims.iter().all(|v| loan_id(&v.utxo.output) != Some(id)))
+}
+
+/// The spent Active UTxO whose loan a lender output (payment datum `[B policy, B loan_id]`)
+/// serves, with the constructor index and fields of its redeemer.
+fn served_loan<'a>(
+    output: &Output,
+    inputs: &'a [Input],
+) -> Option<(&'a Output, u64, &'a [PlutusData])> {
+    let Some(PlutusData::Array(items)) = output.inline_datum() else {
+        return None;
+    };
+    let input = inputs
+        .iter()
+        .find(|i| is_lender_output(output) && loan_id(&i.utxo.output) == items.get(1))?;
+    let (index, fields) = plutus::as_constr(input.redeemer.as_ref()?)?;
+    Some((&input.utxo.output, index, fields))
+}
+
+/// What a lender output owes: a payment at least `payment_amount` of the loan asset
+/// (LOAN-PAY-13), an address update's Key output exactly the Key (LOAN-ADDR-09); other assets
+/// are allowed in both. An acceptance's lender output is owed whole (exactly deposit and Key,
+/// B-15).
+fn owed_amount(output: &Output, asset: &AssetClass, inputs: &[Input]) -> Option<u64> {
+    let (active, index, fields) = served_loan(output, inputs)?;
+    let (_, datum) = plutus::as_constr(active.inline_datum()?)?;
+    match (index, fields) {
+        (3, [amount]) => {
+            let loan_asset = matches!(&datum[5], PlutusData::Array(parts)
+                if matches!(parts.as_slice(), [PlutusData::BoundedBytes(p), PlutusData::BoundedBytes(n)]
+                    if p.as_slice() == asset.0.as_slice() && n.as_slice() == asset.1.as_slice()));
+            let paid = u64::try_from(int(amount)?).ok()?;
+            Some(if loan_asset { paid } else { 0 })
+        }
+        (5, _) => Some(u64::from(
+            is_key_nft(asset, output)
+                && Some(&PlutusData::BoundedBytes(asset.1.clone().into())) == datum.get(23),
+        )),
+        _ => None,
+    }
+}
+
+/// Outputs that may hold unlisted assets: an Active output (B-16) and the lender output of a
+/// payment or an address update (LOAN-PAY-13, LOAN-ADDR-09: other assets allowed).
+fn holds_any(output: &Output, inputs: &[Input]) -> bool {
+    is_active(output)
+        || served_loan(output, inputs).is_some_and(|(_, index, _)| matches!(index, 3 | 5))
 }
 
 #[cfg(test)]
@@ -194,5 +340,155 @@ mod tests {
         assert_eq!(offer_lender(&offer(key, &[b"Ask"])), None);
         let bad = [&[2][..], &BOB].concat();
         assert_eq!(offer_lender(&offer(bad, &[b"Offer"])), None);
+    }
+
+    fn some(x: i64) -> PlutusData {
+        Data::constr(0, vec![Data::integer(x.into())])
+    }
+
+    /// An Active output holding `beacons` of N: an `ActiveDatum` whose times are the given
+    /// `loan_expiration`, `claim_expiration` and `last_epoch_boundary`, misses and epoch terms,
+    /// and Loan ID `id` (the other fields filler).
+    fn active(beacons: bool, epochs: Option<(i64, i64, i64)>, id: u8) -> Output {
+        let mut fields = vec![Data::integer(0.into()); 24];
+        fields[0] = Data::bytestring(N.to_vec());
+        fields[8] = epochs.map_or(Data::constr(1, vec![]), |(f, _, _)| some(f));
+        fields[9] = Data::integer(1_000.into());
+        fields[15] = epochs.map_or(Data::constr(1, vec![]), |(_, m, _)| some(m));
+        fields[18] = Data::integer(9_000.into());
+        fields[19] = Data::integer(5_000.into());
+        fields[22] = Data::integer(epochs.map_or(0, |(_, _, n)| n).into());
+        fields[23] = Data::bytestring(vec![id; 32]);
+        let mut out = offer(vec![], if beacons { &[b"Active"] } else { &[] });
+        out.datum = Datum::Inline(Data::constr(2, fields));
+        out
+    }
+
+    fn rules(output: &Output, redeemer: &str) -> Vec<TimeRule> {
+        time_rules(output, Some(redeemer)).unwrap()
+    }
+
+    #[test]
+    fn payments_and_address_updates_come_before_the_loan_expires() {
+        let loan = active(true, None, 1);
+        for redeemer in ["MakePayment", "UpdateLenderAddress"] {
+            assert_eq!(rules(&loan, redeemer), vec![TimeRule::NotAfter(5_000)]);
+        }
+        assert!(rules(&active(false, None, 1), "MakePayment").is_empty());
+        assert_eq!(time_rules(&loan, None), Some(vec![]));
+    }
+
+    #[test]
+    fn claims_come_after_default_and_unlocks_after_the_claim_period() {
+        let expiring = active(true, None, 1);
+        assert_eq!(
+            rules(&expiring, "SpendWithKeyNFT"),
+            vec![TimeRule::NotBefore(5_001)]
+        );
+        assert_eq!(rules(&expiring, "Unlock"), vec![TimeRule::NotBefore(9_001)]);
+        // Epochs of 1 000 from 1 000, at most 2 misses, 1 recorded: default once two more
+        // boundaries pass, at 3 000, before the expiration.
+        let missing = active(true, Some((1_000, 2, 1)), 1);
+        assert_eq!(
+            rules(&missing, "SpendWithKeyNFT"),
+            vec![TimeRule::NotBefore(3_000)]
+        );
+        let patient = active(true, Some((1_000, 9, 0)), 1);
+        assert_eq!(
+            rules(&patient, "SpendWithKeyNFT"),
+            vec![TimeRule::NotBefore(5_001)]
+        );
+    }
+
+    #[test]
+    fn an_expiring_offer_is_accepted_before_it_expires() {
+        let mut expiring = offer(vec![0; 29], &[b"Offer"]);
+        let Datum::Inline(datum) = &expiring.datum else {
+            unreachable!()
+        };
+        let (_, fields) = plutus::as_constr(datum).unwrap();
+        let mut fields = fields.to_vec();
+        fields[18] = some(7_000);
+        expiring.datum = Datum::Inline(Data::constr(1, fields));
+        assert_eq!(
+            rules(&expiring, "AcceptOffer"),
+            vec![TimeRule::NotAfter(7_000)]
+        );
+        // The filler's `offer_expiration` (I 0) is no `Some`.
+        assert!(rules(&offer(vec![0; 29], &[b"Offer"]), "AcceptOffer").is_empty());
+    }
+
+    #[test]
+    fn an_active_output_with_a_new_loan_id_starts_no_victims_loan() {
+        let spent = |o: Output| Input {
+            utxo: crate::scenario::Utxo {
+                name: "spent".into(),
+                out_ref: crate::scenario::OutRef {
+                    tx_id: [1; 32],
+                    index: 0,
+                },
+                output: o,
+            },
+            redeemer: None,
+        };
+        let offer_input = spent(offer(vec![0; 29], &[b"Offer"]));
+        assert!(starts_no_victims_loan(
+            &active(true, None, 1),
+            &[offer_input]
+        ));
+        let updated = spent(active(true, None, 1));
+        assert!(!starts_no_victims_loan(&active(true, None, 1), &[updated]));
+        assert!(!starts_no_victims_loan(
+            &offer(vec![0; 29], &[b"Offer"]),
+            &[]
+        ));
+        assert!(holds_any(&active(false, None, 1), &[]));
+        assert!(!holds_any(&offer(vec![0; 29], &[]), &[]));
+    }
+
+    /// The lender output of loan 1 (ADA), and the Active input of loan 1 spent with `redeemer`.
+    fn served(redeemer: PlutusData) -> (Output, Input) {
+        let mut lender = output(Datum::Inline(Data::list(vec![
+            Data::bytestring(N.to_vec()),
+            Data::bytestring(vec![1; 32]),
+        ])));
+        lender.value.assets.insert((N.to_vec(), vec![1; 32]), 1);
+        let mut loan = active(true, None, 1);
+        let Datum::Inline(datum) = &loan.datum else {
+            unreachable!()
+        };
+        let mut fields = plutus::as_constr(datum).unwrap().1.to_vec();
+        fields[5] = Data::list(vec![Data::bytestring(vec![]), Data::bytestring(vec![])]);
+        loan.datum = Datum::Inline(Data::constr(2, fields));
+        let input = Input {
+            utxo: crate::scenario::Utxo {
+                name: "loan".into(),
+                out_ref: crate::scenario::OutRef {
+                    tx_id: [1; 32],
+                    index: 0,
+                },
+                output: loan,
+            },
+            redeemer: Some(redeemer),
+        };
+        (lender, input)
+    }
+
+    #[test]
+    fn a_payment_owes_its_amount_and_an_address_update_its_key() {
+        let ada = (vec![], vec![]);
+        let key = (N.to_vec(), vec![1; 32]);
+        let (lender, paid) = served(Data::constr(3, vec![Data::integer(7.into())]));
+        let inputs = std::slice::from_ref(&paid);
+        assert_eq!(owed_amount(&lender, &ada, inputs), Some(7));
+        assert_eq!(owed_amount(&lender, &key, inputs), Some(0));
+        assert!(holds_any(&lender, inputs));
+        let (lender, updated) = served(Data::constr(5, vec![]));
+        let inputs = std::slice::from_ref(&updated);
+        assert_eq!(owed_amount(&lender, &ada, inputs), Some(0));
+        assert_eq!(owed_amount(&lender, &key, inputs), Some(1));
+        // An acceptance's lender output serves no spent loan: owed whole.
+        assert_eq!(owed_amount(&lender, &ada, &[]), None);
+        assert!(!holds_any(&lender, &[]));
     }
 }

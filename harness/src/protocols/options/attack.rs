@@ -31,6 +31,7 @@ pub const HOOKS: AttackHooks = AttackHooks {
     bearer,
     // An options UTxO is its address owner's.
     owner: |_| None,
+    ..AttackHooks::NONE
 };
 
 /// The fields of an `ActiveDatum` (`Constr 1`, 14 fields, §3.3).

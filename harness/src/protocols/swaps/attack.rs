@@ -31,6 +31,7 @@ pub const HOOKS: AttackHooks = AttackHooks {
     bearer: |_, _| false,
     // A swap is its address owner's.
     owner: |_| None,
+    ..AttackHooks::NONE
 };
 
 /// The owner redeemers of both variants: which one an approving owner uses is their choice (a
