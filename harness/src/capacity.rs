@@ -15,10 +15,12 @@
 
 use crate::{
     deploy::Build,
+    fixture,
     keys::Key,
     ledger,
     params::Params,
     replay::{self, Measured},
+    resolve,
     scenario::{Address, AssetClass, Credential, Output, Stake, TxOutput, TxSpec, Value},
 };
 use serde::Serialize;
@@ -386,6 +388,25 @@ pub fn stuff(output: &mut Output, dust: &[AssetClass], floor: u64, params: &Para
     let before = output.value.lovelace;
     output.value.lovelace = ledger::deposit(output, params).max(floor).max(before);
     output.value.lovelace - before
+}
+
+/// The transaction of the fixture `json` that action `name` writes, resolved against the
+/// deployment `build`, as replay would resolve it from a file.
+pub fn fixture_transaction(
+    name: &str,
+    json: &serde_json::Value,
+    build: Build,
+    params: &Params,
+) -> Result<TxSpec, Error> {
+    let replay_err = |source: replay::Error| Error::Replay {
+        action: name.into(),
+        source: Box::new(source),
+    };
+    let fixture = fixture::parse(name, &json.to_string()).map_err(|e| replay_err(e.into()))?;
+    let deployment = replay::deployment(build)?;
+    let scenario = resolve::resolve(&fixture, Path::new(name), deployment, &params.slot_config)
+        .map_err(|e| replay_err(e.into()))?;
+    Ok(scenario.tx)
 }
 
 /// Settles a transaction built with the traced scripts, so that failures name their rules.

@@ -7,13 +7,11 @@ use super::super::CapacityHooks;
 use crate::{
     capacity::{self, Batch, DustEntry, Error, Load, add_dust},
     deploy::Build,
-    fixture, ledger,
+    ledger,
     params::Params,
-    replay, resolve,
     scenario::{TxOutput, TxSpec},
 };
 use serde_json::{Map, Value as Json, json};
-use std::path::Path;
 
 /// One §7.2 row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -771,18 +769,8 @@ impl Batch for Action {
         build: Build,
         params: &Params,
     ) -> Result<TxSpec, Error> {
-        let name = Batch::name(self);
-        let replay_err = |source: replay::Error| Error::Replay {
-            action: name.clone(),
-            source: Box::new(source),
-        };
-        let text = self.fixture(n).to_string();
-        let fixture = fixture::parse(&name, &text).map_err(|e| replay_err(e.into()))?;
-        let deployment = replay::deployment(build)?;
-        let scenario =
-            resolve::resolve(&fixture, Path::new(&name), deployment, &params.slot_config)
-                .map_err(|e| replay_err(e.into()))?;
-        let mut spec = scenario.tx;
+        let mut spec =
+            capacity::fixture_transaction(&Batch::name(self), &self.fixture(n), build, params)?;
         if load == Load::Dust {
             self.dusted(&mut spec, params);
         }
