@@ -309,6 +309,22 @@ impl AttackHooks {
     }
 }
 
+/// The fields of `output`'s inline datum when it is constructor `index` and the output holds a
+/// token of the policy its first field names: a valid protocol UTxO of the protocols whose datums
+/// open with their beacon policy id (loans' Offers and Active UTxOs, aftermarket's market UTxOs).
+pub(crate) fn beacon_datum_fields(output: &Output, index: u64) -> Option<&[PlutusData]> {
+    let (i, fields) = crate::plutus::as_constr(output.inline_datum()?)?;
+    let PlutusData::BoundedBytes(policy) = fields.first()? else {
+        return None;
+    };
+    let beacons = output
+        .value
+        .assets
+        .keys()
+        .any(|a| a.0.as_slice() == policy.as_slice());
+    (i == index && beacons).then_some(fields)
+}
+
 /// What the capacity search ([`crate::capacity`]) asks a protocol.
 #[derive(Debug, Clone, Copy)]
 pub struct CapacityHooks {

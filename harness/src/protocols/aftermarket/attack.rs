@@ -4,7 +4,7 @@
 //! beacon redeemers are interchangeable for a burn, who owns a bid (its bidder, §1.2), which
 //! deadlines bids are bound by, what a payment owes and that a listing continues nothing.
 
-use super::super::{AttackHooks, ConstructorGroup, TimeRule};
+use super::super::{AttackHooks, ConstructorGroup, TimeRule, beacon_datum_fields};
 use crate::{
     deploy::{Build, Deployment},
     plutus,
@@ -56,21 +56,6 @@ fn market_datum(output: &Output) -> Option<(u64, &[PlutusData])> {
     plutus::as_constr(output.inline_datum()?)
 }
 
-/// The fields of a market datum of constructor `index` whose UTxO holds a token of the datum's
-/// `beacon_policy_id` (field 0): a valid market UTxO.
-fn valid_fields(output: &Output, index: u64) -> Option<&[PlutusData]> {
-    let (i, fields) = market_datum(output)?;
-    let PlutusData::BoundedBytes(policy) = fields.first()? else {
-        return None;
-    };
-    let beacons = output
-        .value
-        .assets
-        .keys()
-        .any(|a| a.0.as_slice() == policy.as_slice());
-    (i == index && beacons).then_some(fields)
-}
-
 fn int(data: &PlutusData) -> Option<i128> {
     plutus::as_integer(data).and_then(|n| i128::try_from(n).ok())
 }
@@ -94,10 +79,10 @@ fn claim_bid_deadlines(fields: &[PlutusData]) -> Vec<TimeRule> {
 /// expiration on (AFTER-UNLOCK-04/05). Purchases, SpotBid acceptances and claims read no time
 /// (AFTER-SPOT-BUY-17, AFTER-CLAIM-10).
 fn time_rules(output: &Output, redeemer: Option<&str>) -> Option<Vec<TimeRule>> {
-    let claim_bid = || valid_fields(output, 3).filter(|f| f.len() == 9);
+    let claim_bid = || beacon_datum_fields(output, 3).filter(|f| f.len() == 9);
     let rules = match redeemer {
         None | Some("AcceptClaimBid") => claim_bid().map(claim_bid_deadlines),
-        Some("UnlockUnclaimedAcceptedBid") => valid_fields(output, 4)
+        Some("UnlockUnclaimedAcceptedBid") => beacon_datum_fields(output, 4)
             .filter(|f| f.len() == 10)
             .and_then(|f| int(&f[9]))
             .map(|t| vec![TimeRule::NotBefore(t)]),

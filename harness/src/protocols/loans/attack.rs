@@ -3,7 +3,7 @@
 //! who owns an Offer, which deadlines each spend is bound by, which Active outputs start a loan
 //! and that collateral outputs may hold unlisted assets.
 
-use super::super::{AttackHooks, ConstructorGroup, TimeRule};
+use super::super::{AttackHooks, ConstructorGroup, TimeRule, beacon_datum_fields};
 use super::LOAN_REDEEMERS;
 use crate::{
     plutus,
@@ -98,21 +98,6 @@ fn offer_lender(output: &Output) -> Option<Credential> {
     }
 }
 
-/// The fields of a loan datum with constructor `index` whose UTxO holds a token of the datum's
-/// first field's policy (its beacons: a valid Offer or Active UTxO, §1.4).
-fn valid_fields(output: &Output, index: u64) -> Option<&[PlutusData]> {
-    let (i, fields) = plutus::as_constr(output.inline_datum()?)?;
-    let PlutusData::BoundedBytes(policy) = fields.first()? else {
-        return None;
-    };
-    let beacons = output
-        .value
-        .assets
-        .keys()
-        .any(|a| a.0.as_slice() == policy.as_slice());
-    (i == index && beacons).then_some(fields)
-}
-
 /// An `ActiveDatum` (Constr 2, 24 fields).
 fn is_active(output: &Output) -> bool {
     matches!(output.inline_datum().and_then(plutus::as_constr), Some((2, f)) if f.len() == 24)
@@ -137,8 +122,8 @@ fn some_int(data: &PlutusData) -> Option<i128> {
 /// (LOAN-UNLOCK-05). Nothing else reads time as a bound: an acceptance's `L` only sets the new
 /// loan's times (LOAN-ACCEPT-10), which the Active datum must then match.
 fn time_rules(output: &Output, redeemer: Option<&str>) -> Option<Vec<TimeRule>> {
-    let offer = || valid_fields(output, 1).filter(|f| f.len() == 20);
-    let active = || valid_fields(output, 2).filter(|f| f.len() == 24);
+    let offer = || beacon_datum_fields(output, 1).filter(|f| f.len() == 20);
+    let active = || beacon_datum_fields(output, 2).filter(|f| f.len() == 24);
     let rules = match redeemer {
         Some("AcceptOffer") => offer()
             .and_then(|f| some_int(&f[18]))
