@@ -1,7 +1,8 @@
 //! What the attack engine ([`crate::attack`]) needs to know about loans: which outputs the
 //! protocol owes a lender, which tokens are Key NFTs, which spends are the owner's choice, and
-//! who owns an Offer, which deadlines each spend is bound by, which Active outputs start a loan
-//! and that collateral outputs may hold unlisted assets.
+//! who owns an Offer, which deadlines each spend is bound by, which Active outputs start a loan,
+//! how much collateral an Active output keeps for its lender, and that collateral outputs may
+//! hold unlisted assets.
 
 use super::super::{AttackHooks, ConstructorGroup, TimeRule, beacon_datum_fields};
 use super::LOAN_REDEEMERS;
