@@ -9,7 +9,9 @@
 //! ([`AttackHooks::open`]): everything about it is protected (value, address, datum). Other
 //! protocol outputs are **created** by whoever submits the transaction: only the protocol's
 //! invariants protect them (beacons, datum consistency, address shape, no junk), so the attacks on
-//! them leave alone what their creator may freely choose (amounts, owner, price, back-references).
+//! them leave alone what their creator may freely choose (amounts, owner, price, back-references),
+//! except what their protocol says they must keep for another party (a loan's collateral,
+//! [`AttackHooks::owed_amount`]): taking beyond that is value theft.
 //!
 //! The attacker is whoever owns the change output (one at `mallory` is added when there is none):
 //! whatever an attack takes out of a protocol output goes there, and whatever it adds comes from
@@ -93,6 +95,19 @@ pub fn generate_with(
         }
     }
     catalogue
+}
+
+/// Why value theft protects an output, and so how much of it is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    /// A continuing protocol output: all of it, less the filler's surplus
+    /// ([`AttackHooks::surplus`]).
+    Continuing,
+    /// A payment owed to another party: what it owes ([`AttackHooks::owed_amount`]), else all.
+    Owed,
+    /// A created protocol output that secures another party (a loan's collateral): only what
+    /// its protocol says it must keep ([`AttackHooks::owed_amount`]).
+    Secured,
 }
 
 /// The attacks of one class (description, attacked transaction), or why the class does not apply.
@@ -507,18 +522,27 @@ impl<'a> Ctx<'a> {
     }
 
     fn value_theft(&self) -> Outcome {
-        let continuing = self.protocol_outputs().into_iter().filter(|(_, c)| *c);
-        let owed = self.owed_outputs().into_iter().map(|i| (i, false));
-        let outputs: Vec<(usize, bool)> = continuing.chain(owed).collect();
+        let continuing = self
+            .protocol_outputs()
+            .into_iter()
+            .filter(|(_, c)| *c)
+            .map(|(i, _)| (i, Kept::Continuing));
+        let owed = self.owed_outputs().into_iter().map(|i| (i, Kept::Owed));
+        let secured = self
+            .protocol_outputs()
+            .into_iter()
+            .filter(|&(i, c)| !c && self.secures(i))
+            .map(|(i, _)| (i, Kept::Secured));
+        let outputs: Vec<(usize, Kept)> = continuing.chain(owed).chain(secured).collect();
         if outputs.is_empty() {
-            return Err("no continuing protocol output and no output owed to another party (every protocol input, if any, is spent with its owner's approval; created outputs hold what their creator chooses)".into());
+            return Err("no continuing protocol output, no output owed to another party and no created output securing one (every protocol input, if any, is spent with its owner's approval; created outputs hold what their creator chooses)".into());
         }
         let mut out = Vec::new();
-        for (i, continuing) in outputs {
-            let label = if continuing {
-                self.label(i, true)
-            } else {
-                format!("owed output #{i}")
+        for (i, kept) in outputs {
+            let label = match kept {
+                Kept::Continuing => self.label(i, true),
+                Kept::Owed => format!("owed output #{i}"),
+                Kept::Secured => format!("{} (securing another party)", self.label(i, false)),
             };
             let output = &self.tx.outputs[i].output;
             let mut assets: Vec<(AssetClass, u64)> =
@@ -534,10 +558,14 @@ impl<'a> Ctx<'a> {
                     .map(|(a, q)| (a.clone(), *q)),
             );
             for (asset, held) in assets {
-                let surplus = if continuing {
-                    self.surplus(i, &asset)
-                } else {
-                    self.owed_surplus(i, &asset, held)
+                let surplus = match kept {
+                    Kept::Continuing => self.surplus(i, &asset),
+                    Kept::Owed => self.owed_surplus(i, &asset, held),
+                    // What the protocol does not say the output must keep is its creator's.
+                    Kept::Secured => match self.secured_amount(i, &asset) {
+                        Some(owed) => held.saturating_sub(owed),
+                        None => continue,
+                    },
                 };
                 let all = if asset.0.is_empty() {
                     held.saturating_sub(self.min_lovelace(output))
@@ -604,6 +632,23 @@ impl<'a> Ctx<'a> {
             output: &output.value,
             asset,
         })
+    }
+
+    /// What created protocol output `i` must keep of `asset` for another party (a new loan's
+    /// collateral, the lender's security), asked of the output's protocol
+    /// ([`AttackHooks::owed_amount`]); `None` when it owes nothing of it to anyone.
+    fn secured_amount(&self, i: usize, asset: &AssetClass) -> Option<u64> {
+        let output = &self.tx.outputs[i].output;
+        (self.hooks_of(output).owed_amount)(output, asset, &self.tx.inputs)
+    }
+
+    /// Whether created protocol output `i` secures another party: its protocol names an amount
+    /// of lovelace or of one of its assets that it must keep.
+    fn secures(&self, i: usize) -> bool {
+        let value = &self.tx.outputs[i].output.value;
+        std::iter::once((vec![], vec![]))
+            .chain(value.assets.keys().cloned())
+            .any(|a| self.secured_amount(i, &a).is_some())
     }
 
     /// How much of `asset` owed output `i` holds beyond what it owes

@@ -690,6 +690,36 @@ mod tests {
         assert!(checked >= 8, "{checked}");
     }
 
+    /// A partial payment that takes exactly the collateral the proportionality rule allows
+    /// (LOAN-PAY-12): its continuing Active output, created with the borrower's approval, still
+    /// secures the lender, so one more unit of any priced collateral asset taken is an attack,
+    /// and the payment observer rejects every one.
+    #[test]
+    fn collateral_at_the_limit_is_protected_to_the_unit() {
+        let params = Params::mainnet().unwrap();
+        let deployment = Deployment::of(Build::Record).unwrap();
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/loans/pay/pay_partial_collateral_at_the_limit.json");
+        let scenario = resolve::load(&path, deployment, &params.slot_config).unwrap();
+        let honest = replay::settle(&scenario.tx, &params, &path).unwrap();
+        let catalogue = catalogue::generate(&scenario, &params, honest.built.size());
+        let one_more: Vec<&Attack> = catalogue
+            .attacks
+            .iter()
+            .filter(|a| a.class == Class::ValueTheft && a.description.contains("securing"))
+            .filter(|a| a.description.contains(": 1 of "))
+            .collect();
+        assert!(!one_more.is_empty());
+        for attack in one_more {
+            let verdict = run(&attack.tx, &params, &path).unwrap();
+            assert!(
+                matches!(verdict, Verdict::RejectedByScripts { .. }),
+                "{}: {verdict:?}",
+                attack.description
+            );
+        }
+    }
+
     #[test]
     fn failing_fixtures_are_skipped() {
         let params = Params::mainnet().unwrap();

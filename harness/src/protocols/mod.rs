@@ -258,6 +258,8 @@ pub struct AttackHooks {
     pub time_rules: fn(output: &Output, redeemer: Option<&str>) -> Option<Vec<TimeRule>>,
     /// How much of `asset` the owed payment `output` must hold, given the transaction's inputs
     /// (what the paid UTxO's datum asks): only taking beyond that is theft. `None`: all of it.
+    /// Asked too of a created protocol output, for what it must keep for another party than its
+    /// creator (a loan's collateral, the lender's security): `None` there means nothing of it.
     pub owed_amount: fn(output: &Output, asset: &AssetClass, inputs: &[Input]) -> Option<u64>,
     /// Whether protocol output `output` is a UTxO of its own rather than the continuation of one
     /// of `victims` (protocol UTxOs spent without their owner's approval) at its address: a new

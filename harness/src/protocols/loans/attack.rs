@@ -1,14 +1,16 @@
 //! What the attack engine ([`crate::attack`]) needs to know about loans: which outputs the
 //! protocol owes a lender, which tokens are Key NFTs, which spends are the owner's choice, and
-//! who owns an Offer, which deadlines each spend is bound by, which Active outputs start a loan
-//! and that collateral outputs may hold unlisted assets.
+//! who owns an Offer, which deadlines each spend is bound by, which Active outputs start a loan,
+//! how much collateral an Active output keeps for its lender, and that collateral outputs may
+//! hold unlisted assets.
 
 use super::super::{AttackHooks, ConstructorGroup, TimeRule, beacon_datum_fields};
 use super::LOAN_REDEEMERS;
 use crate::{
     plutus,
-    scenario::{AssetClass, Credential, Input, Output},
+    scenario::{AssetClass, Credential, Input, Output, Value},
 };
+use num_bigint::BigInt;
 use pallas_primitives::PlutusData;
 
 /// The loans protocol's attack hooks.
@@ -197,8 +199,11 @@ fn served_loan<'a>(
 /// What a lender output owes: a payment at least `payment_amount` of the loan asset
 /// (LOAN-PAY-13), an address update's Key output exactly the Key (LOAN-ADDR-09); other assets
 /// are allowed in both. An acceptance's lender output is owed whole (exactly deposit and Key,
-/// B-15).
+/// B-15). What an Active output keeps as the lender's security: [`collateral_kept`].
 fn owed_amount(output: &Output, asset: &AssetClass, inputs: &[Input]) -> Option<u64> {
+    if is_active(output) {
+        return collateral_kept(output, asset, inputs);
+    }
     let (active, index, fields) = served_loan(output, inputs)?;
     let (_, datum) = plutus::as_constr(active.inline_datum()?)?;
     match (index, fields) {
@@ -215,6 +220,135 @@ fn owed_amount(output: &Output, asset: &AssetClass, inputs: &[Input]) -> Option<
         )),
         _ => None,
     }
+}
+
+/// A non-negative or negative exact fraction `(n, d)`, `d > 0`, as §5.0.6–5.0.7 reckon
+/// collateral value (never reduced: only comparisons are made).
+type Fraction = (BigInt, BigInt);
+
+fn plus((a, b): &Fraction, (c, d): &Fraction) -> Fraction {
+    (a * d + c * b, b * d)
+}
+
+fn minus((a, b): &Fraction, (c, d): &Fraction) -> Fraction {
+    (a * d - c * b, b * d)
+}
+
+/// The `[I n, I d]` of a Fraction field.
+fn fraction(data: &PlutusData) -> Option<Fraction> {
+    match data {
+        PlutusData::Array(parts) => match parts.as_slice() {
+            [n, d] => Some((plutus::as_integer(n)?, plutus::as_integer(d)?)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The price `(num, den)` the collateralization map (`Map(Asset, Fraction)`, §3.1) names for
+/// `asset`, when it names one with `num ≠ 0` (a zero or absent price makes the asset worthless
+/// as collateral, §3.2.2).
+fn price(collateralization: &PlutusData, asset: &AssetClass) -> Option<Fraction> {
+    let PlutusData::Map(pairs) = collateralization else {
+        return None;
+    };
+    let key = |k: &PlutusData| {
+        matches!(k, PlutusData::Array(parts) if matches!(parts.as_slice(),
+            [PlutusData::BoundedBytes(p), PlutusData::BoundedBytes(n)]
+                if p.as_slice() == asset.0.as_slice() && n.as_slice() == asset.1.as_slice()))
+    };
+    let (_, v) = pairs.iter().find(|(k, _)| key(k))?;
+    fraction(v).filter(|(num, _)| *num != BigInt::ZERO)
+}
+
+/// How many of `asset` `value` holds (ADA: lovelace).
+fn quantity(value: &Value, asset: &AssetClass) -> u64 {
+    if asset.0.is_empty() {
+        value.lovelace
+    } else {
+        value.assets.get(asset).copied().unwrap_or_default()
+    }
+}
+
+/// The loan-asset value of `value`'s collateral (§5.0.6, §5.0.7): `q·den/num` summed over every
+/// asset outside the active policy that `collateralization` prices.
+fn collateral_value(value: &Value, collateralization: &PlutusData, active: &[u8]) -> Fraction {
+    std::iter::once((vec![], vec![]))
+        .chain(value.assets.keys().cloned())
+        .filter(|a| a.0.as_slice() != active)
+        .filter_map(|a| {
+            let (num, den) = price(collateralization, &a)?;
+            Some((BigInt::from(quantity(value, &a)) * den, num))
+        })
+        .fold((BigInt::ZERO, BigInt::from(1)), |acc, v| plus(&acc, &v))
+}
+
+/// What the Active output `output` must keep of `asset` as its lender's security, the rest
+/// being its borrower's to take (B-16: unlisted or zero-priced assets are not collateral):
+/// * a new loan (a Loan ID no spent Active UTxO has: an acceptance, LOAN-ACCEPT-12) keeps of a
+///   priced asset all but what takes its collateral value down to the principal;
+/// * a partial payment's continuing output (LOAN-PAY-12) all but what the proportionality rule
+///   `B·(old − new) ≤ old·p` of §5.0.7 still lets the borrower take, with `B` the outstanding
+///   balance before the payment (the output's `loan_outstanding` plus `p`, LOAN-PAY-08);
+/// * an address update's continuing output (LOAN-ADDR-08) exactly what the Active UTxO held,
+///   plus the deposit increase in lovelace.
+///
+/// `None` for other Active outputs, and for the beacons of the active policy (the beacon-theft
+/// class's).
+fn collateral_kept(output: &Output, asset: &AssetClass, inputs: &[Input]) -> Option<u64> {
+    let (_, datum) = plutus::as_constr(output.inline_datum()?)?;
+    let PlutusData::BoundedBytes(active) = datum.first()? else {
+        return None;
+    };
+    if asset.0.as_slice() == active.as_slice() {
+        return None;
+    }
+    let held = quantity(&output.value, asset);
+    let id = loan_id(output);
+    let spent = inputs
+        .iter()
+        .find(|i| loan_id(&i.utxo.output).is_some_and(|l| Some(l) == id));
+    let terms = &datum[16];
+    let new = collateral_value(&output.value, terms, active);
+    let slack = match spent {
+        None => minus(&new, &(int(&datum[7])?.into(), BigInt::from(1))),
+        Some(input) => match plutus::as_constr(input.redeemer.as_ref()?)? {
+            (3, [amount]) => {
+                let paid = plutus::as_integer(amount)?;
+                let (after_n, bd) = fraction(&datum[20])?;
+                let bn = after_n + &bd * &paid;
+                let (on, od) = collateral_value(&input.utxo.output.value, terms, active);
+                if bn <= BigInt::ZERO {
+                    return Some(held);
+                }
+                // old·p·bd/bn − (old − new)
+                let allowed = (&on * paid * bd, od.clone() * bn);
+                minus(&allowed, &minus(&(on, od), &new))
+            }
+            (5, [_, increase]) => {
+                let before = quantity(&input.utxo.output.value, asset);
+                let extra = if asset.0.is_empty() {
+                    int(increase)?
+                } else {
+                    0
+                };
+                return u64::try_from(i128::from(before) + extra).ok();
+            }
+            _ => return None,
+        },
+    };
+    let Some((num, den)) = price(terms, asset) else {
+        return Some(0);
+    };
+    // The most units of `asset` whose value, `k·den/num`, fits in the slack.
+    let (sn, sd) = slack;
+    let free = if sn < BigInt::ZERO {
+        BigInt::ZERO
+    } else {
+        (sn * num) / (sd * den)
+    };
+    let free = u64::try_from(free).unwrap_or(u64::MAX);
+    Some(held - held.min(free))
 }
 
 /// Outputs that may hold unlisted assets: an Active output (B-16) and the lender output of a
@@ -475,5 +609,103 @@ mod tests {
         // An acceptance's lender output serves no spent loan: owed whole.
         assert_eq!(owed_amount(&lender, &ada, &[]), None);
         assert!(!holds_any(&lender, &[]));
+    }
+
+    /// An Active output of loan 1 (principal 10, the outstanding balance `after` once paid)
+    /// holding `x` of token X, priced 2 X per loan unit, and 4 ADA; lovelace is not priced.
+    fn secured(x: u64, after: (i64, i64)) -> Output {
+        let mut loan = active(true, None, 1);
+        let Datum::Inline(datum) = &loan.datum else {
+            unreachable!()
+        };
+        let mut fields = plutus::as_constr(datum).unwrap().1.to_vec();
+        fields[7] = Data::integer(10.into());
+        let pair = |a: PlutusData, b: PlutusData| Data::list(vec![a, b]);
+        fields[16] = Data::map(vec![(
+            pair(
+                Data::bytestring(vec![7; 28]),
+                Data::bytestring(b"X".to_vec()),
+            ),
+            pair(Data::integer(2.into()), Data::integer(1.into())),
+        )]);
+        fields[20] = pair(Data::integer(after.0.into()), Data::integer(after.1.into()));
+        loan.datum = Datum::Inline(Data::constr(2, fields));
+        loan.value.lovelace = 4_000_000;
+        loan.value.assets.insert(X.clone(), x);
+        loan.value.assets.insert((vec![8; 28], b"Y".to_vec()), 5);
+        loan
+    }
+
+    static X: std::sync::LazyLock<AssetClass> =
+        std::sync::LazyLock::new(|| (vec![7; 28], b"X".to_vec()));
+
+    fn spent(output: Output, redeemer: PlutusData) -> Input {
+        Input {
+            utxo: crate::scenario::Utxo {
+                name: "loan".into(),
+                out_ref: crate::scenario::OutRef {
+                    tx_id: [1; 32],
+                    index: 0,
+                },
+                output,
+            },
+            redeemer: Some(redeemer),
+        }
+    }
+
+    #[test]
+    fn a_new_loan_keeps_the_collateral_its_principal_needs() {
+        // 30 X are worth 15 against a principal of 10: 10 X (worth 5) are the borrower's.
+        let loan = secured(30, (0, 1));
+        assert_eq!(owed_amount(&loan, &X, &[]), Some(20));
+        let y = (vec![8; 28], b"Y".to_vec());
+        assert_eq!(owed_amount(&loan, &y, &[]), Some(0));
+        assert_eq!(owed_amount(&loan, &(vec![], vec![]), &[]), Some(0));
+        assert_eq!(
+            owed_amount(&loan, &(N.to_vec(), b"Active".to_vec()), &[]),
+            None
+        );
+        assert_eq!(owed_amount(&secured(20, (0, 1)), &X, &[]), Some(20));
+    }
+
+    #[test]
+    fn a_partial_payment_frees_collateral_in_proportion() {
+        // 30 X (worth 15) before, 27 after; 10 paid of a balance of 20 frees half of 15: 7.5,
+        // of which 1.5 is taken already, so 12 more X (worth 6) may go and 15 must stay.
+        let paid = spent(
+            secured(30, (0, 1)),
+            Data::constr(3, vec![Data::integer(10.into())]),
+        );
+        let after = secured(27, (10, 1));
+        assert_eq!(
+            owed_amount(&after, &X, std::slice::from_ref(&paid)),
+            Some(15)
+        );
+        let zero = spent(
+            secured(30, (0, 1)),
+            Data::constr(3, vec![Data::integer(0.into())]),
+        );
+        let unpaid = secured(30, (20, 1));
+        assert_eq!(
+            owed_amount(&unpaid, &X, std::slice::from_ref(&zero)),
+            Some(30)
+        );
+    }
+
+    #[test]
+    fn an_address_update_keeps_the_whole_value_and_the_deposit_increase() {
+        let address = Data::constr(0, vec![]);
+        let updated = spent(
+            secured(30, (0, 1)),
+            Data::constr(5, vec![address, Data::integer(1_000.into())]),
+        );
+        let mut after = secured(30, (0, 1));
+        after.value.lovelace += 1_000;
+        let inputs = std::slice::from_ref(&updated);
+        assert_eq!(owed_amount(&after, &X, inputs), Some(30));
+        assert_eq!(
+            owed_amount(&after, &(vec![], vec![]), inputs),
+            Some(4_001_000)
+        );
     }
 }
