@@ -15,14 +15,30 @@ use pallas_primitives::PlutusData;
 pub const HOOKS: AttackHooks = AttackHooks {
     // Burning the purchased proposals' beacons (and nothing else) passes either way
     // (OPT-PURCHASE-12).
-    interchangeable: &[ConstructorGroup {
-        script: "opt_proposal",
-        names: &["CreateCloseOrUpdateProposals", "BurnProposalBeacons"],
-    }],
-    // A UTxO without beacons is closed with approval alone through either close redeemer.
+    // The appended `*At` closes are their originals with positions named (decision 6).
+    interchangeable: &[
+        ConstructorGroup {
+            script: "opt_proposal",
+            names: &["CreateCloseOrUpdateProposals", "BurnProposalBeacons"],
+        },
+        ConstructorGroup {
+            script: "opt_script",
+            names: &["CloseExpiredContract", "CloseExpiredContractAt"],
+        },
+        ConstructorGroup {
+            script: "opt_script",
+            names: &["CloseOrUpdateProposal", "CloseOrUpdateProposalAt"],
+        },
+    ],
+    // A UTxO without beacons is closed with approval alone through any close redeemer.
     owner_paths: &[ConstructorGroup {
         script: "opt_script",
-        names: &["CloseOrUpdateProposal", "CloseExpiredContract"],
+        names: &[
+            "CloseOrUpdateProposal",
+            "CloseExpiredContract",
+            "CloseOrUpdateProposalAt",
+            "CloseExpiredContractAt",
+        ],
     }],
     when_nothing_taken: &[],
     continues,

@@ -358,6 +358,8 @@ impl Action {
         }
     }
 
+    /// Proposal closes with the appended `CloseOrUpdateProposalAt`: each names its input's
+    /// position and the proposal script's redeemer's, `n`, after the `n` Spend entries.
     fn close_proposals(
         &self,
         n: usize,
@@ -371,7 +373,7 @@ impl Action {
         );
         tx.insert("required_signers".into(), json!(["alice"]));
         let mut inputs: Vec<Json> = (0..n)
-            .map(|i| json!({"utxo": format!("p{i}"), "redeemer": "CloseOrUpdateProposal"}))
+            .map(|i| json!({"utxo": format!("p{i}"), "redeemer": {"CloseOrUpdateProposalAt": {"input_index": format!("p{i}"), "run_index": n}}}))
             .collect();
         inputs.push(json!({"utxo": "alice_funds"}));
         let burn = Self::tally(
@@ -570,6 +572,9 @@ impl Action {
         )
     }
 
+    /// Expired closes with the appended `CloseExpiredContractAt`: each names its input's position
+    /// and the active script's redeemer's, `n`, after the `n` Spend entries (the ledger sorts
+    /// Spend entries before Mint ones; the funding input is a key input, with none).
     fn close_expired(
         &self,
         n: usize,
@@ -584,7 +589,7 @@ impl Action {
         tx.insert("validity".into(), json!({"from": FROM}));
         tx.insert("required_signers".into(), json!(["alice"]));
         let mut inputs: Vec<Json> = (0..n)
-            .map(|i| json!({"utxo": format!("c{i}"), "redeemer": "CloseExpiredContract"}))
+            .map(|i| json!({"utxo": format!("c{i}"), "redeemer": {"CloseExpiredContractAt": {"input_index": format!("c{i}"), "run_index": n}}}))
             .collect();
         inputs.push(json!({"utxo": "alice_funds"}));
         let burn = Self::tally(

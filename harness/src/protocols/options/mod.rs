@@ -18,7 +18,7 @@ pub mod capacity;
 mod resolution;
 
 use super::{
-    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Protocol, ScriptInfo, Type, field,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type, field,
     sha256, unit,
 };
 use crate::{
@@ -164,7 +164,9 @@ pub const ACTIVE_DATUM: DatumType = DatumType {
     },
 };
 
-/// `OptionsRedeemer` (§3.5).
+/// `OptionsRedeemer` (§3.5) with the appended `CloseExpiredContractAt` and
+/// `CloseOrUpdateProposalAt` (README decision 6): an expired close and a proposal close or update
+/// that name their own input's position and their beacon script's redeemer's.
 pub const OPTIONS_REDEEMERS: &[Constructor] = &[
     unit("CloseOrUpdateProposal", 0),
     Constructor {
@@ -182,6 +184,23 @@ pub const OPTIONS_REDEEMERS: &[Constructor] = &[
             field("deposit_increase", Type::Int),
         ],
     },
+    Constructor {
+        name: "CloseExpiredContractAt",
+        index: 5,
+        fields: INDEXED,
+    },
+    Constructor {
+        name: "CloseOrUpdateProposalAt",
+        index: 6,
+        fields: INDEXED,
+    },
+];
+
+/// The fields of the appended `*At` redeemers: the own input's position and the position of the
+/// beacon script's entry in the redeemers.
+const INDEXED: &[Field] = &[
+    field("input_index", Type::InputIndex),
+    field("run_index", Type::Int),
 ];
 
 /// `ProposalBeaconsRedeemer` (§3.5).
@@ -370,7 +389,9 @@ mod tests {
                 ("PurchaseContract", 1),
                 ("ExecuteContract", 2),
                 ("CloseExpiredContract", 3),
-                ("UpdatePaymentAddress", 4)
+                ("UpdatePaymentAddress", 4),
+                ("CloseExpiredContractAt", 5),
+                ("CloseOrUpdateProposalAt", 6)
             ]
         );
         assert_eq!(names(ACTIVE_REDEEMERS)[1], ("BurnActiveBeacons", 1));
