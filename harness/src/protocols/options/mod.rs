@@ -18,8 +18,8 @@ pub mod capacity;
 mod resolution;
 
 use super::{
-    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type, field,
-    sha256, unit,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type,
+    field, sha256, unit,
 };
 use crate::{
     deploy::Param,
