@@ -282,21 +282,17 @@ pub fn run(
                 now: selection.describe(&protocols),
             });
         }
-        let index: HashMap<[String; 5], usize> =
-            mutants.iter().map(|m| (m.key(), m.index)).collect();
         let survived: HashSet<[String; 5]> = previous
             .mutants
             .iter()
             .filter(|m| m.status == Status::Survived && equivalents.reason(m).is_none())
             .map(|m| m.key().map(str::to_string))
             .collect();
-        for mut judged in previous.mutants {
-            let key = judged.key().map(str::to_string);
-            if let (Some(&i), false) = (index.get(&key), survived.contains(&key)) {
-                judged.index = i;
-                carried.push(judged);
-            }
-        }
+        let current: Vec<_> = mutants
+            .iter()
+            .map(|m| (m.key(), m.variant.line, m.index))
+            .collect();
+        carried = carry(&current, previous.mutants, &survived);
         mutants.retain(|m| survived.contains(&m.key()));
     }
     let mut report = report::Report {
@@ -404,9 +400,98 @@ pub fn mutants(
     Ok(mutants)
 }
 
+/// The verdicts of an earlier report that `--iterate` keeps (those whose key is not judged
+/// `again`), numbered as the `current` mutants (key, line, index). A key may name several
+/// mutants (one function can hold the same text on two lines), so a verdict goes to the
+/// current mutant of its key and line, or, where the code moved, to the next one of its key
+/// left over.
+fn carry(
+    current: &[([String; 5], usize, usize)],
+    previous: Vec<report::Judged>,
+    again: &HashSet<[String; 5]>,
+) -> Vec<report::Judged> {
+    let mut free: HashMap<&[String; 5], Vec<(usize, usize)>> = HashMap::new();
+    for (key, line, index) in current {
+        free.entry(key).or_default().push((*line, *index));
+    }
+    let mut kept: Vec<report::Judged> = previous
+        .into_iter()
+        .filter(|j| !again.contains(&j.key().map(str::to_string)))
+        .collect();
+    let mut placed = vec![false; kept.len()];
+    for exact in [true, false] {
+        for (judged, placed) in kept.iter_mut().zip(placed.iter_mut()) {
+            let key = judged.key().map(str::to_string);
+            let Some(left) = free.get_mut(&key).filter(|_| !*placed) else {
+                continue;
+            };
+            let at = left.iter().position(|&(line, _)| line == judged.line);
+            if let Some(at) = at.or((!exact && !left.is_empty()).then_some(0)) {
+                judged.index = left.remove(at).1;
+                *placed = true;
+            }
+        }
+    }
+    kept.into_iter()
+        .zip(placed)
+        .filter_map(|(judged, placed)| placed.then_some(judged))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn judged(key: &[String; 5], line: usize, status: Status) -> report::Judged {
+        report::Judged {
+            index: 0,
+            protocol: "loans".into(),
+            module: key[0].clone(),
+            function: key[1].clone(),
+            operator: operators::Operator::ALL
+                .into_iter()
+                .find(|o| o.name() == key[2])
+                .unwrap(),
+            line,
+            before: key[3].clone(),
+            after: key[4].clone(),
+            rule: None,
+            status,
+            detail: None,
+            seconds: 0.0,
+        }
+    }
+
+    #[test]
+    fn iterate_carries_each_verdict_to_its_own_mutant() {
+        let key = |after: &str| ["m.ak", "walk", "arg-swap", "a, b", after].map(String::from);
+        let (same, other) = (key("b, a"), key("a, a"));
+        // Two mutants share a key, on lines 10 and 20; the earlier report lists line 20 first.
+        let current = [
+            (same.clone(), 10, 4),
+            (same.clone(), 20, 7),
+            (other.clone(), 30, 9),
+        ];
+        let previous = vec![
+            judged(&same, 20, Status::Timeout),
+            judged(&same, 10, Status::Killed),
+            judged(&other, 30, Status::Survived),
+        ];
+        let again = HashSet::from([other]);
+        let kept: Vec<_> = carry(&current, previous.clone(), &again)
+            .iter()
+            .map(|j| (j.index, j.line, j.status))
+            .collect();
+        assert_eq!(kept, [(7, 20, Status::Timeout), (4, 10, Status::Killed)]);
+        // The code moved by a line: the verdicts still go one to each mutant.
+        let moved = [(same.clone(), 11, 4), (same, 21, 7)];
+        let mut indices: Vec<_> = carry(&moved, previous, &HashSet::new())
+            .iter()
+            .map(|j| j.index)
+            .collect();
+        indices.sort();
+        assert_eq!(indices, [4, 7]);
+    }
 
     #[test]
     fn shards_partition_the_mutants() {
