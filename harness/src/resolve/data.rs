@@ -630,6 +630,7 @@ impl Resolver<'_> {
             ("credential", _) => self.field(Type::Credential, None, "raw data", value, &inner),
             ("out_ref", _) => self.field(Type::OutRef, None, "raw data", value, &inner),
             ("time", _) => self.field(Type::Time, None, "raw data", value, &inner),
+            ("input_index", _) => Ok(Data::integer(self.input_index(value, &inner)?)),
             ("list", Json::Array(items)) => Ok(Data::list(
                 items
                     .iter()
@@ -1024,6 +1025,12 @@ mod tests {
         assert_eq!(cbor(Type::InputIndex, r#""offer""#), "00");
         assert_eq!(cbor(Type::InputIndex, "5"), "05");
         assert!(error(Type::InputIndex, r#""b""#).contains("is not a spent input"));
+        let r = resolver((None, None));
+        let raw = |json: &str| r.plutus(&serde_json::from_str(json).unwrap(), "$.r");
+        let cbor = |data: PlutusData| hex::encode(pallas_codec::minicbor::to_vec(&data).unwrap());
+        assert_eq!(cbor(raw(r#"{"input_index": "a"}"#).unwrap()), "01");
+        let missing = raw(r#"{"input_index": "b"}"#).unwrap_err().to_string();
+        assert!(missing.contains("$.r.input_index") && missing.contains("is not a spent input"));
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub use crate::fixture::Error;
 
 /// The keys of raw Plutus Data JSON objects: cardano-cli's detailed schema, and the symbolic
 /// forms the harness adds inside it (`{"address": …}`, `{"credential": …}`, `{"out_ref": …}`,
-/// `{"time": …}`).
+/// `{"time": …}`, `{"input_index": UTXO}`).
 const PLUTUS_KEYS: &[&str] = &[
     "constructor",
     "fields",
@@ -51,6 +51,7 @@ const PLUTUS_KEYS: &[&str] = &[
     "credential",
     "out_ref",
     "time",
+    "input_index",
 ];
 
 /// Loads the fixture at `path` and resolves it against `deployment` (see [`resolve`]).

@@ -747,12 +747,14 @@ fn unlock(b: &mut Builder, n: usize) {
     b.mint("loan_active", tally(burn), json!("BurnAndUnlockLost"));
 }
 
-/// Alice spends `n` payments made to her proxy address (staked by her key).
+/// Alice spends `n` payments made to her proxy address (staked by her key), each redeemer the
+/// hint at its own input.
 fn proxy_spend(b: &mut Builder, n: usize) {
     for i in 0..n {
         let utxo = json!({"address": {"payment": {"script": "proxy"}, "stake": {"key": "alice"}},
                           "value": {"lovelace": 3_000_000}, "datum": payment_datum(&loan(i))});
-        b.spend(format!("payment{i}"), 0xe0, i, utxo, json!({"int": 0}));
+        let name = format!("payment{i}");
+        b.spend(name.clone(), 0xe0, i, utxo, json!({"input_index": name}));
     }
     b.funds("alice", json!({"lovelace": 5_000_000}));
 }
