@@ -371,6 +371,13 @@ pub(crate) const fn field(name: &'static str, kind: Type) -> Field {
     Field { name, kind }
 }
 
+/// The fields of the appended `*At` redeemers of options and aftermarket (README decision 6):
+/// the own input's position and the position of the beacon script's entry in the redeemers.
+pub(crate) const INDEXED: &[Field] = &[
+    field("input_index", Type::InputIndex),
+    field("run_index", Type::Int),
+];
+
 /// A constructor without fields.
 pub(crate) const fn unit(name: &'static str, index: u64) -> Constructor {
     Constructor {

@@ -15,19 +15,39 @@ use pallas_primitives::PlutusData;
 /// The aftermarket's attack hooks.
 pub const HOOKS: AttackHooks = AttackHooks {
     // A burn of exactly the required beacons passes under either beacon redeemer
-    // (AFTER-OBS-06).
-    interchangeable: &[ConstructorGroup {
-        script: "market_beacons",
-        names: &["CreateCloseOrUpdateMarketUTxOs", "BurnBeacons"],
-    }],
+    // (AFTER-OBS-06); the appended `*At` closes are their originals with positions named
+    // (decision 6).
+    interchangeable: &[
+        ConstructorGroup {
+            script: "market_beacons",
+            names: &["CreateCloseOrUpdateMarketUTxOs", "BurnBeacons"],
+        },
+        market(&["CloseOrUpdateSellerUTxO", "CloseOrUpdateSellerUTxOAt"]),
+        market(&["CloseOrUpdateBidderUTxO", "CloseOrUpdateBidderUTxOAt"]),
+    ],
     // An owner who approves spends their own UTxO as they choose: a UTxO without beacons through
     // either close redeemer (AFTER-SPOT-CLOSE-05, AFTER-BID-CLOSE-04), a seller's Auction closed
     // outright or while accepting bids (AFTER-AUC-CLOSE-01/02), a bid closed by its bidder or
     // accepted in a transaction the bidder signs.
     owner_paths: &[
-        market(&["CloseOrUpdateSellerUTxO", "CloseOrUpdateBidderUTxO"]),
-        market(&["CloseOrUpdateSellerUTxO", "AcceptSpotBid", "AcceptClaimBid"]),
-        market(&["CloseOrUpdateBidderUTxO", "AcceptSpotBid", "AcceptClaimBid"]),
+        market(&[
+            "CloseOrUpdateSellerUTxO",
+            "CloseOrUpdateBidderUTxO",
+            "CloseOrUpdateSellerUTxOAt",
+            "CloseOrUpdateBidderUTxOAt",
+        ]),
+        market(&[
+            "CloseOrUpdateSellerUTxO",
+            "CloseOrUpdateSellerUTxOAt",
+            "AcceptSpotBid",
+            "AcceptClaimBid",
+        ]),
+        market(&[
+            "CloseOrUpdateBidderUTxO",
+            "CloseOrUpdateBidderUTxOAt",
+            "AcceptSpotBid",
+            "AcceptClaimBid",
+        ]),
     ],
     when_nothing_taken: &[],
     // No market datum names the UTxO it continues; an AcceptedBid is matched by its address.

@@ -243,6 +243,13 @@ fn nft_tokens(i: usize) -> impl Iterator<Item = (String, u64)> {
     nft_names(i).into_iter().map(|t| (t, 1))
 }
 
+/// An appended `*At` close (decision 6) of the spent UTxO `{prefix}{i}`: its own position, and the
+/// beacon script's burn at `n`, after the batch's `n` Spend entries (the ledger sorts Spend
+/// entries first; the funding inputs are key inputs, with none).
+fn indexed(name: &str, prefix: &str, i: usize, n: usize) -> Json {
+    json!({name: {"input_index": format!("{prefix}{i}"), "run_index": n}})
+}
+
 fn listing_output(listing: Listing, i: usize, ada: u64) -> Json {
     json!({"address": market(), "value": value(DEPOSIT, nft_tokens(i), &listing_beacons(listing)),
            "datum": listing_datum(listing, i, ada)})
@@ -393,12 +400,11 @@ impl Tx {
                 Listing::Spot => "spot",
                 Listing::Auction => "auction",
             };
-            self.spend(
-                prefix,
-                i,
-                listing_output(listing, i, ada),
-                json!("CloseOrUpdateSellerUTxO"),
-            );
+            let redeemer = match op {
+                Op::Close => indexed("CloseOrUpdateSellerUTxOAt", prefix, i, n),
+                _ => json!("CloseOrUpdateSellerUTxO"),
+            };
+            self.spend(prefix, i, listing_output(listing, i, ada), redeemer);
             match op {
                 Op::Close => self.mint(&listing_beacons(listing), -1),
                 Op::Update => self.outputs.push(listing_output(listing, i, NEW_ADA)),
@@ -455,7 +461,11 @@ impl Tx {
         for i in 0..n {
             if op != BidOp::Create {
                 let spent = bid_output(kind, i, "bob", ada, false);
-                self.spend("bid", i, spent, json!("CloseOrUpdateBidderUTxO"));
+                let redeemer = match op {
+                    BidOp::Close => indexed("CloseOrUpdateBidderUTxOAt", "bid", i, n),
+                    _ => json!("CloseOrUpdateBidderUTxO"),
+                };
+                self.spend("bid", i, spent, redeemer);
             }
             let (bidder, new_ada) = match op {
                 BidOp::Create => ("bob", ada),

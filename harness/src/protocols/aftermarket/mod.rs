@@ -14,8 +14,8 @@ pub mod attack;
 pub mod capacity;
 
 use super::{
-    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Protocol, ScriptInfo, Type, field,
-    sha256, unit,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, INDEXED, Protocol, ScriptInfo, Type,
+    field, sha256, unit,
 };
 use crate::{deploy::Param, scenario::Credential};
 
@@ -198,7 +198,9 @@ pub const ACCEPTED_BID_DATUM: DatumType = DatumType {
     },
 };
 
-/// `MarketRedeemer` (§3.3).
+/// `MarketRedeemer` (§3.3) with the appended `CloseOrUpdateSellerUTxOAt` and
+/// `CloseOrUpdateBidderUTxOAt` (README decision 6): closes and updates that name their own
+/// input's position and their beacon script's redeemer's.
 pub const MARKET_REDEEMERS: &[Constructor] = &[
     unit("CloseOrUpdateSellerUTxO", 0),
     unit("CloseOrUpdateBidderUTxO", 1),
@@ -214,6 +216,16 @@ pub const MARKET_REDEEMERS: &[Constructor] = &[
     },
     unit("ClaimAcceptedBid", 5),
     unit("UnlockUnclaimedAcceptedBid", 6),
+    Constructor {
+        name: "CloseOrUpdateSellerUTxOAt",
+        index: 7,
+        fields: INDEXED,
+    },
+    Constructor {
+        name: "CloseOrUpdateBidderUTxOAt",
+        index: 8,
+        fields: INDEXED,
+    },
 ];
 
 /// `BeaconsRedeemer` (§3.3).
@@ -262,7 +274,9 @@ mod tests {
                 ("AcceptSpotBid", 3),
                 ("AcceptClaimBid", 4),
                 ("ClaimAcceptedBid", 5),
-                ("UnlockUnclaimedAcceptedBid", 6)
+                ("UnlockUnclaimedAcceptedBid", 6),
+                ("CloseOrUpdateSellerUTxOAt", 7),
+                ("CloseOrUpdateBidderUTxOAt", 8)
             ]
         );
         assert_eq!(

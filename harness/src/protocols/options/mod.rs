@@ -18,7 +18,7 @@ pub mod capacity;
 mod resolution;
 
 use super::{
-    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Field, Protocol, ScriptInfo, Type,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, INDEXED, Protocol, ScriptInfo, Type,
     field, sha256, unit,
 };
 use crate::{
@@ -194,13 +194,6 @@ pub const OPTIONS_REDEEMERS: &[Constructor] = &[
         index: 6,
         fields: INDEXED,
     },
-];
-
-/// The fields of the appended `*At` redeemers: the own input's position and the position of the
-/// beacon script's entry in the redeemers.
-const INDEXED: &[Field] = &[
-    field("input_index", Type::InputIndex),
-    field("run_index", Type::Int),
 ];
 
 /// `ProposalBeaconsRedeemer` (§3.5).
