@@ -371,7 +371,7 @@ pub(crate) const fn field(name: &'static str, kind: Type) -> Field {
     Field { name, kind }
 }
 
-/// The fields of the appended `*At` redeemers of options and aftermarket (README decision 6):
+/// The fields of the appended `*At` redeemers of options, loans and aftermarket (decision 6):
 /// the own input's position and the position of the beacon script's entry in the redeemers.
 pub(crate) const INDEXED: &[Field] = &[
     field("input_index", Type::InputIndex),

@@ -15,7 +15,17 @@ use pallas_primitives::PlutusData;
 
 /// The loans protocol's attack hooks.
 pub const HOOKS: AttackHooks = AttackHooks {
-    interchangeable: &[],
+    // The appended `*At` closes are their originals with positions named (decision 6).
+    interchangeable: &[
+        ConstructorGroup {
+            script: "loan",
+            names: &["CloseOrUpdateAsk", "CloseOrUpdateAskAt"],
+        },
+        ConstructorGroup {
+            script: "loan",
+            names: &["CloseOrUpdateOffer", "CloseOrUpdateOfferAt"],
+        },
+    ],
     // An owner who approves may spend a beaconless loan UTxO, or one without a loan datum, with
     // any loan redeemer (LOAN-SPEND-04/07/14, the LOAN-SPEND-01 recovery); a beacon-carrying
     // one is guarded by the policy or observer each redeemer delegates to.
@@ -38,10 +48,10 @@ pub const HOOKS: AttackHooks = AttackHooks {
 };
 
 /// Every `LoanRedeemer` constructor's name.
-const LOAN_NAMES: [&str; 7] = {
-    let mut names = [""; 7];
+const LOAN_NAMES: [&str; LOAN_REDEEMERS.len()] = {
+    let mut names = [""; LOAN_REDEEMERS.len()];
     let mut i = 0;
-    while i < 7 {
+    while i < LOAN_REDEEMERS.len() {
         names[i] = LOAN_REDEEMERS[i].name;
         i += 1;
     }
@@ -407,7 +417,16 @@ mod tests {
     #[test]
     fn every_loan_redeemer_is_an_owner_path() {
         let names = HOOKS.equivalents("loan", "Unlock", true, false);
-        assert_eq!(names.len(), 7);
+        assert_eq!(names.len(), 9);
+        assert!(HOOKS.equivalents("loan", "Unlock", false, false).is_empty());
+    }
+
+    #[test]
+    fn an_appended_close_is_its_original() {
+        let names = HOOKS.equivalents("loan", "CloseOrUpdateAskAt", false, false);
+        assert_eq!(names, ["CloseOrUpdateAsk", "CloseOrUpdateAskAt"]);
+        let names = HOOKS.equivalents("loan", "CloseOrUpdateOffer", false, false);
+        assert_eq!(names, ["CloseOrUpdateOffer", "CloseOrUpdateOfferAt"]);
         assert!(HOOKS.equivalents("loan", "Unlock", false, false).is_empty());
     }
 

@@ -375,13 +375,8 @@ fn update_asks(b: &mut Builder, n: usize, to: impl Fn(usize) -> String) {
 
 fn close_asks(b: &mut Builder, n: usize) {
     for i in 0..n {
-        b.spend(
-            format!("ask{i}"),
-            0xa0,
-            i,
-            ask(&format!("L{i}")),
-            json!("CloseOrUpdateAsk"),
-        );
+        let redeemer = indexed("CloseOrUpdateAskAt", &format!("ask{i}"), n);
+        b.spend(format!("ask{i}"), 0xa0, i, ask(&format!("L{i}")), redeemer);
     }
     b.funds("alice", json!({"lovelace": 5_000_000}));
     let beacons = (0..n).flat_map(|i| [("ask()".into(), -1), (format!("asset(L{i})"), -1)]);
@@ -464,13 +459,8 @@ fn update_offers(b: &mut Builder, n: usize) {
 fn close_offers(b: &mut Builder, n: usize) {
     for i in 0..n {
         let old = offer("bob", "alice", &format!("L{i}"), 30 * DAY);
-        b.spend(
-            format!("offer{i}"),
-            0xb0,
-            i,
-            old,
-            json!("CloseOrUpdateOffer"),
-        );
+        let redeemer = indexed("CloseOrUpdateOfferAt", &format!("offer{i}"), n);
+        b.spend(format!("offer{i}"), 0xb0, i, old, redeemer);
     }
     b.funds("bob", json!({"lovelace": 5_000_000}));
     let beacons = (0..n).flat_map(|i| {
@@ -481,6 +471,13 @@ fn close_offers(b: &mut Builder, n: usize) {
         ]
     });
     b.mint("loan_negotiation", tally(beacons), offer_redeemer());
+}
+
+/// An appended `*At` close (decision 6) of the spent UTxO `utxo`: its own position, and N's burn
+/// at `n`, after the batch's `n` Spend entries (the ledger sorts Spend entries first; the funding
+/// input is a key input, with none).
+fn indexed(name: &str, utxo: &str, n: usize) -> Json {
+    json!({name: {"input_index": utxo, "run_index": n}})
 }
 
 // ## Active loans (A, PO, AU)

@@ -18,8 +18,8 @@ pub mod capacity;
 mod resolution;
 
 use super::{
-    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, Protocol, ScriptInfo, Type, field,
-    sha256, unit,
+    BeaconFn, BeaconVariant, Constructor, DatumType, Derive, INDEXED, Protocol, ScriptInfo, Type,
+    field, sha256, unit,
 };
 use crate::{
     deploy::Param,
@@ -236,7 +236,9 @@ pub const ACTIVE_DATUM: DatumType = DatumType {
     },
 };
 
-/// `LoanRedeemer` (§3.4), the loan script's.
+/// `LoanRedeemer` (§3.4), the loan script's, with the appended `CloseOrUpdateAskAt` and
+/// `CloseOrUpdateOfferAt` (README decision 6): closes and updates that name their own input's
+/// position and N's redeemer's.
 pub const LOAN_REDEEMERS: &[Constructor] = &[
     unit("CloseOrUpdateAsk", 0),
     unit("CloseOrUpdateOffer", 1),
@@ -256,6 +258,16 @@ pub const LOAN_REDEEMERS: &[Constructor] = &[
         ],
     },
     unit("Unlock", 6),
+    Constructor {
+        name: "CloseOrUpdateAskAt",
+        index: 7,
+        fields: INDEXED,
+    },
+    Constructor {
+        name: "CloseOrUpdateOfferAt",
+        index: 8,
+        fields: INDEXED,
+    },
 ];
 
 /// `NegotiationBeaconsRedeemer` (§3.4), N's.
