@@ -15,7 +15,7 @@ use pallas_primitives::PlutusData;
 
 /// The loans protocol's attack hooks.
 pub const HOOKS: AttackHooks = AttackHooks {
-    // The appended `*At` closes are their originals with positions named (decision 6).
+    // The appended `*At` redeemers are their originals with positions named (decision 6).
     interchangeable: &[
         ConstructorGroup {
             script: "loan",
@@ -24,6 +24,14 @@ pub const HOOKS: AttackHooks = AttackHooks {
         ConstructorGroup {
             script: "loan",
             names: &["CloseOrUpdateOffer", "CloseOrUpdateOfferAt"],
+        },
+        ConstructorGroup {
+            script: "loan",
+            names: &["SpendWithKeyNFT", "SpendWithKeyNFTAt"],
+        },
+        ConstructorGroup {
+            script: "loan",
+            names: &["Unlock", "UnlockAt"],
         },
     ],
     // An owner who approves may spend a beaconless loan UTxO, or one without a loan datum, with
@@ -372,6 +380,7 @@ fn holds_any(output: &Output, inputs: &[Input]) -> bool {
 mod tests {
     use super::*;
     use crate::scenario::{Address, Datum, Stake, Value};
+    use std::collections::BTreeSet;
     use uplc::ast::Data;
 
     fn output(datum: Datum) -> Output {
@@ -416,18 +425,33 @@ mod tests {
 
     #[test]
     fn every_loan_redeemer_is_an_owner_path() {
-        let names = HOOKS.equivalents("loan", "Unlock", true, false);
-        assert_eq!(names.len(), 9);
-        assert!(HOOKS.equivalents("loan", "Unlock", false, false).is_empty());
+        let names: BTreeSet<_> = HOOKS
+            .equivalents("loan", "AcceptOffer", true, false)
+            .into_iter()
+            .collect();
+        assert_eq!(names.len(), 11);
+        assert!(
+            HOOKS
+                .equivalents("loan", "AcceptOffer", false, false)
+                .is_empty()
+        );
     }
 
     #[test]
-    fn an_appended_close_is_its_original() {
+    fn an_appended_redeemer_is_its_original() {
         let names = HOOKS.equivalents("loan", "CloseOrUpdateAskAt", false, false);
         assert_eq!(names, ["CloseOrUpdateAsk", "CloseOrUpdateAskAt"]);
         let names = HOOKS.equivalents("loan", "CloseOrUpdateOffer", false, false);
         assert_eq!(names, ["CloseOrUpdateOffer", "CloseOrUpdateOfferAt"]);
-        assert!(HOOKS.equivalents("loan", "Unlock", false, false).is_empty());
+        let names = HOOKS.equivalents("loan", "SpendWithKeyNFT", false, false);
+        assert_eq!(names, ["SpendWithKeyNFT", "SpendWithKeyNFTAt"]);
+        let names = HOOKS.equivalents("loan", "UnlockAt", false, false);
+        assert_eq!(names, ["Unlock", "UnlockAt"]);
+        assert!(
+            HOOKS
+                .equivalents("loan", "MakePayment", false, false)
+                .is_empty()
+        );
     }
 
     const N: [u8; 28] = [0x11; 28];

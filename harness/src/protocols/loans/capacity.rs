@@ -473,8 +473,8 @@ fn close_offers(b: &mut Builder, n: usize) {
     b.mint("loan_negotiation", tally(beacons), offer_redeemer());
 }
 
-/// An appended `*At` close (decision 6) of the spent UTxO `utxo`: its own position, and N's burn
-/// at `n`, after the batch's `n` Spend entries (the ledger sorts Spend entries first; the funding
+/// An appended `*At` redeemer (decision 6) of the spent UTxO `utxo`: its own position, and the
+/// beacon policy's burn at `n`, after the batch's `n` Spend entries (the ledger sorts Spend entries first; the funding
 /// input is a key input, with none).
 fn indexed(name: &str, utxo: &str, n: usize) -> Json {
     json!({name: {"input_index": utxo, "run_index": n}})
@@ -703,13 +703,9 @@ fn claim(b: &mut Builder, n: usize) {
     for i in 0..n {
         let borrower = format!("borrower{i}");
         let utxo = active(&borrower, &key("alice"), "ADA", -35 * DAY, i);
-        b.spend(
-            format!("active{i}"),
-            0xc0,
-            i,
-            utxo,
-            json!("SpendWithKeyNFT"),
-        );
+        // A's burn follows the batch's `n` Spend entries (the Keys sit in key inputs).
+        let redeemer = json!({"SpendWithKeyNFTAt": {"run_index": n}});
+        b.spend(format!("active{i}"), 0xc0, i, utxo, redeemer);
         let mut key_value = json!({"lovelace": 2_000_000});
         key_value[format!("loan_active:{}", loan(i))] = json!(1);
         b.spend(
@@ -736,7 +732,8 @@ fn unlock(b: &mut Builder, n: usize) {
     let mut burn = Vec::new();
     for i in 0..n {
         let utxo = active("bob", &key("alice"), "ADA", -40 * DAY, i);
-        b.spend(format!("active{i}"), 0xc0, i, utxo, json!("Unlock"));
+        let redeemer = indexed("UnlockAt", &format!("active{i}"), n);
+        b.spend(format!("active{i}"), 0xc0, i, utxo, redeemer);
         burn.extend(active_burn("bob", "ADA", &loan(i), false));
     }
     b.funds("bob", json!({"lovelace": 5_000_000}));

@@ -236,9 +236,10 @@ pub const ACTIVE_DATUM: DatumType = DatumType {
     },
 };
 
-/// `LoanRedeemer` (§3.4), the loan script's, with the appended `CloseOrUpdateAskAt` and
-/// `CloseOrUpdateOfferAt` (README decision 6): closes and updates that name their own input's
-/// position and N's redeemer's.
+/// `LoanRedeemer` (§3.4), the loan script's, with the appended (README decision 6)
+/// `CloseOrUpdateAskAt` and `CloseOrUpdateOfferAt`, closes and updates that name their own
+/// input's position and N's redeemer's, and `SpendWithKeyNFTAt` and `UnlockAt`, which name A's
+/// redeemer's (and an unlock its own input's).
 pub const LOAN_REDEEMERS: &[Constructor] = &[
     unit("CloseOrUpdateAsk", 0),
     unit("CloseOrUpdateOffer", 1),
@@ -266,6 +267,16 @@ pub const LOAN_REDEEMERS: &[Constructor] = &[
     Constructor {
         name: "CloseOrUpdateOfferAt",
         index: 8,
+        fields: INDEXED,
+    },
+    Constructor {
+        name: "SpendWithKeyNFTAt",
+        index: 9,
+        fields: &[field("run_index", Type::Int)],
+    },
+    Constructor {
+        name: "UnlockAt",
+        index: 10,
         fields: INDEXED,
     },
 ];
