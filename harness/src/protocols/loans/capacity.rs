@@ -474,8 +474,8 @@ fn close_offers(b: &mut Builder, n: usize) {
 }
 
 /// An appended `*At` redeemer (decision 6) of the spent UTxO `utxo`: its own position, and the
-/// beacon policy's burn at `n`, after the batch's `n` Spend entries (the ledger sorts Spend entries first; the funding
-/// input is a key input, with none).
+/// beacon policy's burn at `n`, after the batch's `n` Spend entries (the ledger sorts Spend
+/// entries first; the funding input is a key input, with none).
 fn indexed(name: &str, utxo: &str, n: usize) -> Json {
     json!({name: {"input_index": utxo, "run_index": n}})
 }
