@@ -197,6 +197,14 @@ pub struct ConstructorGroup {
     pub names: &'static [&'static str],
 }
 
+/// The group of `script`'s constructors `names`.
+pub(crate) const fn group(
+    script: &'static str,
+    names: &'static [&'static str],
+) -> ConstructorGroup {
+    ConstructorGroup { script, names }
+}
+
 /// What a taker's spend leaves in the output that continues a protocol UTxO: the question
 /// [`AttackHooks::surplus`] answers.
 #[derive(Debug, Clone, Copy)]

@@ -4,7 +4,7 @@
 //! beacon redeemers are interchangeable for a burn, who owns a bid (its bidder, §1.2), which
 //! deadlines bids are bound by, what a payment owes and that a listing continues nothing.
 
-use super::super::{AttackHooks, ConstructorGroup, TimeRule, beacon_datum_fields};
+use super::super::{AttackHooks, ConstructorGroup, TimeRule, beacon_datum_fields, group};
 use crate::{
     deploy::{Build, Deployment},
     plutus,
@@ -18,10 +18,10 @@ pub const HOOKS: AttackHooks = AttackHooks {
     // (AFTER-OBS-06); the appended `*At` closes are their originals with positions named
     // (decision 6).
     interchangeable: &[
-        ConstructorGroup {
-            script: "market_beacons",
-            names: &["CreateCloseOrUpdateMarketUTxOs", "BurnBeacons"],
-        },
+        group(
+            "market_beacons",
+            &["CreateCloseOrUpdateMarketUTxOs", "BurnBeacons"],
+        ),
         market(&["CloseOrUpdateSellerUTxO", "CloseOrUpdateSellerUTxOAt"]),
         market(&["CloseOrUpdateBidderUTxO", "CloseOrUpdateBidderUTxOAt"]),
     ],
@@ -65,10 +65,7 @@ pub const HOOKS: AttackHooks = AttackHooks {
 };
 
 const fn market(names: &'static [&'static str]) -> ConstructorGroup {
-    ConstructorGroup {
-        script: "market",
-        names,
-    }
+    group("market", names)
 }
 
 /// A market datum's constructor and fields.

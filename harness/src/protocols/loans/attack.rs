@@ -4,7 +4,7 @@
 //! how much collateral an Active output keeps for its lender, and that collateral outputs may
 //! hold unlisted assets.
 
-use super::super::{AttackHooks, ConstructorGroup, TimeRule, beacon_datum_fields};
+use super::super::{AttackHooks, TimeRule, beacon_datum_fields, group};
 use super::LOAN_REDEEMERS;
 use crate::{
     plutus,
@@ -17,30 +17,15 @@ use pallas_primitives::PlutusData;
 pub const HOOKS: AttackHooks = AttackHooks {
     // The appended `*At` redeemers are their originals with positions named (decision 6).
     interchangeable: &[
-        ConstructorGroup {
-            script: "loan",
-            names: &["CloseOrUpdateAsk", "CloseOrUpdateAskAt"],
-        },
-        ConstructorGroup {
-            script: "loan",
-            names: &["CloseOrUpdateOffer", "CloseOrUpdateOfferAt"],
-        },
-        ConstructorGroup {
-            script: "loan",
-            names: &["SpendWithKeyNFT", "SpendWithKeyNFTAt"],
-        },
-        ConstructorGroup {
-            script: "loan",
-            names: &["Unlock", "UnlockAt"],
-        },
+        group("loan", &["CloseOrUpdateAsk", "CloseOrUpdateAskAt"]),
+        group("loan", &["CloseOrUpdateOffer", "CloseOrUpdateOfferAt"]),
+        group("loan", &["SpendWithKeyNFT", "SpendWithKeyNFTAt"]),
+        group("loan", &["Unlock", "UnlockAt"]),
     ],
     // An owner who approves may spend a beaconless loan UTxO, or one without a loan datum, with
     // any loan redeemer (LOAN-SPEND-04/07/14, the LOAN-SPEND-01 recovery); a beacon-carrying
     // one is guarded by the policy or observer each redeemer delegates to.
-    owner_paths: &[ConstructorGroup {
-        script: "loan",
-        names: &LOAN_NAMES,
-    }],
+    owner_paths: &[group("loan", &LOAN_NAMES)],
     when_nothing_taken: &[],
     // No loan output is found by the reference of the UTxO it continues (an Active UTxO is
     // continued by its Loan ID); what the engine must protect are the lenders' outputs.

@@ -3,7 +3,7 @@
 //! payments owed to the writer (premiums and strike payments, spec §3.4), and that a Key NFT is
 //! a bearer token (§1.5).
 
-use super::super::{AttackHooks, ConstructorGroup, Surplus};
+use super::super::{AttackHooks, Surplus, group};
 use super::contract_id;
 use crate::{
     plutus,
@@ -17,29 +17,29 @@ pub const HOOKS: AttackHooks = AttackHooks {
     // (OPT-PURCHASE-12).
     // The appended `*At` closes are their originals with positions named (decision 6).
     interchangeable: &[
-        ConstructorGroup {
-            script: "opt_proposal",
-            names: &["CreateCloseOrUpdateProposals", "BurnProposalBeacons"],
-        },
-        ConstructorGroup {
-            script: "opt_script",
-            names: &["CloseExpiredContract", "CloseExpiredContractAt"],
-        },
-        ConstructorGroup {
-            script: "opt_script",
-            names: &["CloseOrUpdateProposal", "CloseOrUpdateProposalAt"],
-        },
+        group(
+            "opt_proposal",
+            &["CreateCloseOrUpdateProposals", "BurnProposalBeacons"],
+        ),
+        group(
+            "opt_script",
+            &["CloseExpiredContract", "CloseExpiredContractAt"],
+        ),
+        group(
+            "opt_script",
+            &["CloseOrUpdateProposal", "CloseOrUpdateProposalAt"],
+        ),
     ],
     // A UTxO without beacons is closed with approval alone through any close redeemer.
-    owner_paths: &[ConstructorGroup {
-        script: "opt_script",
-        names: &[
+    owner_paths: &[group(
+        "opt_script",
+        &[
             "CloseOrUpdateProposal",
             "CloseExpiredContract",
             "CloseOrUpdateProposalAt",
             "CloseExpiredContractAt",
         ],
-    }],
+    )],
     when_nothing_taken: &[],
     continues,
     surplus,

@@ -1,7 +1,7 @@
 //! What the attack engine ([`crate::attack`]) needs to know about swaps: which redeemer changes
 //! are no attack, which output continues which swap, and what a filler may leave over.
 
-use super::super::{AttackHooks, ConstructorGroup, Surplus};
+use super::super::{AttackHooks, Surplus, group};
 use super::prev_input;
 use crate::{
     plutus,
@@ -42,10 +42,6 @@ const OWNER_PATHS: &[&str] = &[
     "SpendWithMintAt",
     "SpendWithStakeAt",
 ];
-
-const fn group(script: &'static str, names: &'static [&'static str]) -> ConstructorGroup {
-    ConstructorGroup { script, names }
-}
 
 /// A swap output continues the swap whose output reference is its datum's `prev_input`, the
 /// last field of both variants' datums (SWAP-OW-EXEC-05, SWAP-TW-EXEC-05).
